@@ -1,0 +1,17 @@
+"""GET /trades (public): the catalogue with its counters."""
+
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared import trades
+from shared.api import entrypoint, make_app
+
+router = Router()
+
+
+@router.get("/trades")
+def list_trades() -> dict:
+    return {"items": trades.list_trades()}
+
+
+app = make_app(router)
+handler = entrypoint(app)

@@ -1,0 +1,1 @@
+"""The one utility scope every Lambda imports (handlers and controllers alike)."""

@@ -1,0 +1,51 @@
+"""Configuration, read from the environment in one place.
+
+Values are read on each call (not at import) so a missing variable fails the invocation that needs it,
+with a message naming it, and tests can set the environment per test. An explicit argument always beats
+the environment: callers pass overrides, these functions are the fallback.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class ConfigError(RuntimeError):
+    """A variable the template should have set is missing: a deployment bug, never a client error."""
+
+
+def require(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"environment variable {name} is not set")
+    return value
+
+
+def optional(name: str, default: str) -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+def table_name() -> str:
+    return require("TABLE_NAME")
+
+
+def controller_function(controller: str) -> str:
+    """Function name (or ARN) of a controller, e.g. ``email`` -> $EMAIL_CONTROLLER."""
+    return require(f"{controller.upper()}_CONTROLLER")
+
+
+def sender_email() -> str:
+    return require("SENDER_EMAIL")
+
+
+def upload_bucket() -> str:
+    return require("UPLOAD_BUCKET")
+
+
+def thumbnail_bucket() -> str:
+    return require("OUTPUT_BUCKET")
+
+
+def public_base_url() -> str:
+    """Base URL of the public API, for links in emails."""
+    return optional("PUBLIC_BASE_URL", "http://127.0.0.1:3000").rstrip("/")

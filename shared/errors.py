@@ -1,0 +1,53 @@
+"""The few error types the business rules raise; ``shared.api`` maps them to HTTP once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    status: int = 500
+    code: str = "internal"
+
+    def __init__(self, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"error": self.code, "message": self.message}
+        if self.details is not None:
+            body["details"] = self.details
+        return body
+
+
+class BadRequest(AppError):
+    status, code = 400, "bad_request"
+
+
+class Unauthorized(AppError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(AppError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(AppError):
+    status, code = 404, "not_found"
+
+
+class Conflict(AppError):
+    status, code = 409, "conflict"
+
+
+class TooLarge(AppError):
+    status, code = 413, "too_large"
+
+
+class UnsupportedMediaType(AppError):
+    status, code = 415, "unsupported_media_type"
+
+
+class ValidationFailed(AppError):
+    status, code = 422, "validation_error"

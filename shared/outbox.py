@@ -1,0 +1,62 @@
+"""Transactional outbox: the events a change must fire are written in the same transaction as the change.
+
+A handler adds ``stage(events)`` to its ``TransactWriteItems``; after the commit it calls ``release`` (fire,
+then one DeleteItem). If the process dies or an invoke fails between commit and clear, the outbox item stays
+and ``sweep`` (a scheduled function) fires it again. Controllers are idempotent, so a second delivery has no
+second effect: nothing is lost, nothing is done twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from shared import db, dispatch
+
+logger = Logger(child=True)
+
+STALE_AFTER = timedelta(seconds=60)
+
+
+def stage(events: list[dict[str, Any]], *, now: datetime | None = None) -> tuple[str, dict[str, Any]]:
+    """Return ``(outbox_id, transaction entry)`` that records ``events`` atomically with the change."""
+    outbox_id = uuid.uuid4().hex
+    created_at = (now or datetime.now(UTC)).isoformat()
+    item = {
+        **db.outbox_key(outbox_id),
+        "gsi1pk": "OUTBOX",
+        "gsi1sk": f"{created_at}#{outbox_id}",
+        "events": events,
+        "created_at": created_at,
+    }
+    return outbox_id, {"Put": {"Item": db.to_ddb(item)}}
+
+
+def release(outbox_id: str, events: list[dict[str, Any]]) -> bool:
+    """Fire every event, then clear the outbox item. Never raises: the change is already committed, so a
+    failure here is the sweeper's to finish, not the client's error. Returns whether all was delivered."""
+    try:
+        for payload in events:
+            dispatch.fire(payload)
+        db.clients.dynamodb().delete_item(TableName=db.table(), Key=db.to_ddb(db.outbox_key(outbox_id)))
+    except Exception:  # noqa: BLE001 - deliberately broad: anything left is re-fired by sweep()
+        logger.exception("outbox delivery failed; the sweeper will re-fire", extra={"outbox_id": outbox_id})
+        return False
+    return True
+
+
+def sweep(*, now: datetime | None = None, stale_after: timedelta = STALE_AFTER) -> int:
+    """Re-fire outbox items older than ``stale_after``; returns how many were delivered."""
+    cutoff = ((now or datetime.now(UTC)) - stale_after).isoformat()
+    delivered = 0
+    for item in db.query_all(
+        IndexName=db.GSI1,
+        KeyConditionExpression="gsi1pk = :pk AND gsi1sk < :cutoff",
+        ExpressionAttributeValues=db.values(pk="OUTBOX", cutoff=cutoff),
+    ):
+        outbox_id = item["pk"].removeprefix("OUTBOX#")
+        delivered += release(outbox_id, item["events"])
+    return delivered

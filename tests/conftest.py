@@ -1,0 +1,102 @@
+"""Fixtures shared by every test: fake credentials, moto with the template's resources, a Lambda context."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from infra import cfn
+from shared import clients, users
+
+TABLE = "leedz-test"
+SENDER = "noreply@leedz.example"
+
+# Never let a test reach a real account, whatever the developer's shell has.
+for _var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_DYNAMODB"):
+    os.environ.pop(_var, None)
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",  # noqa: S105 - moto's fake credentials
+    AWS_DEFAULT_REGION="us-east-1",
+    POWERTOOLS_METRICS_DISABLED="true",
+    POWERTOOLS_TRACE_DISABLED="true",
+)
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    values = {
+        "TABLE_NAME": TABLE,
+        "SENDER_EMAIL": SENDER,
+        "EMAIL_CONTROLLER": "EmailController",
+        "BOOKKEEPING_CONTROLLER": "BookkeepingController",
+        "NOTIFICATION_CONTROLLER": "NotificationController",
+        "UPLOAD_BUCKET": "leedz-uploads-test",
+        "OUTPUT_BUCKET": "leedz-thumbnails-test",
+        "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return values
+
+
+@pytest.fixture
+def aws(env: dict[str, str]) -> Iterator[None]:
+    """moto with the template's table, the sender verified, fresh clients and profile cache."""
+    with mock_aws():
+        clients.reset()
+        users.forget_ensured()
+        cfn.create_tables(boto3.client("dynamodb"), {"LeedzTable": TABLE})
+        boto3.client("ses").verify_email_identity(EmailAddress=SENDER)
+        yield
+    clients.reset()
+    users.forget_ensured()
+
+
+@dataclass
+class Invocations:
+    """Records ``lambda.invoke`` calls instead of sending them: moto would try to run them in Docker."""
+
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    fail: bool = False
+
+    def invoke(self, **kwargs: Any) -> dict[str, Any]:
+        if self.fail:
+            raise ConnectionError("lambda endpoint unreachable")
+        self.calls.append({**kwargs, "Payload": json.loads(kwargs["Payload"])})
+        return {"StatusCode": 202 if kwargs.get("InvocationType") == "Event" else 200}
+
+    def events(self, function: str | None = None) -> list[dict[str, Any]]:
+        return [c["Payload"] for c in self.calls if function is None or c["Payload"]["function"] == function]
+
+
+@pytest.fixture
+def invocations(aws: None, monkeypatch: pytest.MonkeyPatch) -> Invocations:
+    """Every ``lambda.invoke`` recorded instead of sent (``tests/lambdas.py`` runs them in-process)."""
+    recorder = Invocations()
+    monkeypatch.setattr(clients, "lambda_", lambda: recorder)
+    return recorder
+
+
+@dataclass
+class FakeContext:
+    function_name: str = "test"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:test"
+    aws_request_id: str = "req-1"
+    remaining_ms: int = 300_000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+@pytest.fixture
+def lambda_context() -> FakeContext:
+    return FakeContext()
