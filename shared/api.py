@@ -13,13 +13,14 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import users
-from shared.errors import AppError, BadRequest, NotFound, Unauthorized, ValidationFailed
+from shared.errors import AppError, BadRequest, NotFound, TooLarge, Unauthorized, ValidationFailed
 from shared.observability import logger, metrics
 
 
@@ -55,8 +56,21 @@ def _unexpected(exc: Exception) -> Response:
     return json_response(500, {"error": "internal", "message": "Something went wrong on our side."})
 
 
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _limit_body(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    """Refuse oversized bodies before validation parses them (API Gateway itself allows up to 10 MB)."""
+    body = app.current_event.body or ""
+    size = len(body) * 3 // 4 if app.current_event.is_base64_encoded else len(body.encode())
+    if size > MAX_BODY_BYTES:
+        return _error(TooLarge(f"The request body is over {MAX_BODY_BYTES // 1024} KiB."))
+    return next_middleware(app)
+
+
 def make_app(*routers: Router) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True)
+    app.use([_limit_body])
     for router in routers:
         app.include_router(router)
     app.exception_handler(AppError)(_error)

@@ -20,3 +20,9 @@ def test_unknown_route_is_a_contract_404(aws, lambda_context):
     reply = call(list_trades, "GET", "/nope", lambda_context)
     assert reply.status == 404
     assert reply.body["error"] == "not_found"
+
+
+def test_oversized_body_is_413_before_anything_runs(aws, lambda_context):
+    reply = call(list_trades, "GET", "/trades", lambda_context, raw_body="x" * (64 * 1024 + 1))
+    assert reply.status == 413
+    assert reply.body["error"] == "too_large"
