@@ -1,0 +1,120 @@
+"""Every email sent through the emulator, as each recipient got it (``GET /_local/emails``).
+
+Recorded at send time by wrapping moto's SES request handlers (v1 and v2): moto keeps only one body part
+and the template *name*, and templates may be deleted later, so we render and keep the email ourselves.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+_lock = threading.Lock()
+_sent: list[dict[str, Any]] = []
+
+
+def items() -> list[dict[str, Any]]:
+    with _lock:
+        return list(_sent)
+
+
+def _record(source: str, recipients: list[str], subject: str, html: str | None, text: str | None) -> None:
+    with _lock:
+        for address in recipients:
+            _sent.append({"source": source, "to": [address], "subject": subject, "html": html, "text": text})
+
+
+def _addresses(destination: dict[str, Any] | None) -> list[str]:
+    destination = destination or {}
+    return [a for key in ("ToAddresses", "CcAddresses", "BccAddresses") for a in destination.get(key) or []]
+
+
+def _render(backend: Any, name: str, data: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    from moto.ses.template import parse_template
+
+    template = backend.templates[name]
+    parts = [template.get(k) for k in ("subject_part", "html_part", "text_part")]
+    subject, html, text = (parse_template(p, data) if p else None for p in parts)
+    return subject or "", html, text
+
+
+def _raw(source: str | None, recipients: list[str], raw: str) -> None:
+    msg = email.message_from_string(raw, policy=email.policy.default)
+    html = msg.get_body(("html",))
+    text = msg.get_body(("plain",))
+    if not recipients:
+        recipients = [a.addr_spec for h in ("To", "Cc", "Bcc") for a in (msg[h].addresses if msg[h] else ())]
+    _record(source or str(msg["From"]), recipients, str(msg["Subject"] or ""),
+            html.get_content() if html else None, text.get_content() if text else None)
+
+
+def _v1_simple(resp: Any) -> None:
+    p = resp._get_param
+    _record(p("Source"), _addresses(p("Destination", {})), p("Message.Subject.Data") or "",
+            p("Message.Body.Html.Data"), p("Message.Body.Text.Data"))
+
+
+def _v1_templated(resp: Any) -> None:
+    p = resp._get_param
+    subject, html, text = _render(resp.backend, p("Template"), json.loads(p("TemplateData") or "{}"))
+    _record(p("Source"), _addresses(p("Destination", {})), subject, html, text)
+
+
+def _v1_bulk(resp: Any) -> None:
+    p = resp._get_param
+    default = json.loads(p("DefaultTemplateData") or "{}")
+    for dest in p("Destinations", []) or []:
+        data = {**default, **json.loads(dest.get("ReplacementTemplateData") or "{}")}
+        subject, html, text = _render(resp.backend, p("Template"), data)
+        _record(p("Source"), _addresses(dest.get("Destination")), subject, html, text)
+
+
+def _v1_raw(resp: Any) -> None:
+    p = resp._get_param
+    raw = p("RawMessage.Data")
+    _raw(p("Source"), list(p("Destinations", []) or []), raw.decode() if isinstance(raw, bytes) else raw)
+
+
+def _v2(resp: Any) -> None:
+    import base64
+
+    params = json.loads(resp.body)
+    content = params.get("Content") or {}
+    source = params.get("FromEmailAddress")
+    recipients = _addresses(params.get("Destination"))
+    if "Raw" in content:
+        _raw(source, recipients, base64.b64decode(content["Raw"]["Data"]).decode())
+    elif "Simple" in content:
+        body = content["Simple"].get("Body") or {}
+        _record(source, recipients, content["Simple"]["Subject"]["Data"],
+                (body.get("Html") or {}).get("Data"), (body.get("Text") or {}).get("Data"))
+
+
+def _wrap(cls: Any, method: str, capture: Callable[[Any], None]) -> None:
+    original = getattr(cls, method)
+    if getattr(original, "_leedz_wrapped", False):
+        return
+
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original(self, *args, **kwargs)  # raises when SES refuses: then nothing was sent
+        capture(self)
+        return result
+
+    wrapper._leedz_wrapped = True  # type: ignore[attr-defined]
+    setattr(cls, method, wrapper)
+
+
+def install() -> None:
+    """Wrap moto's SES handlers in this process (the in-process moto server)."""
+    from moto.ses.responses import EmailResponse
+    from moto.sesv2.responses import SESV2Response
+
+    _wrap(EmailResponse, "send_email", _v1_simple)
+    _wrap(EmailResponse, "send_templated_email", _v1_templated)
+    _wrap(EmailResponse, "send_bulk_templated_email", _v1_bulk)
+    _wrap(EmailResponse, "send_raw_email", _v1_raw)
+    _wrap(SESV2Response, "send_email", _v2)

@@ -1,0 +1,154 @@
+"""The API port: API Gateway's REST proxy integration in front of the workers, plus the ``/_local`` routes.
+
+Routes come from the functions' ``Api`` events. Protected routes need a token from ``POST /_local/token``;
+without a valid one the answer is 401 and the function never runs, as with the Cognito authorizer.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from infra.local import emails, openapi
+from infra.local.httpd import Handler
+from infra.local.template import Function, Route
+
+
+@dataclass(frozen=True)
+class Match:
+    fn: Function
+    route: Route
+    params: dict[str, str]
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    regex = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", re.escape(path))
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
+    return re.compile(f"^{regex}$")
+
+
+class Router:
+    def __init__(self, functions: dict[str, Function]) -> None:
+        routes = [(fn, route, _pattern(route.path)) for fn in functions.values() for route in fn.routes]
+        # Literal paths win over parameters, as in API Gateway.
+        self._routes = sorted(routes, key=lambda r: r[1].path.count("{"))
+
+    def match(self, method: str, path: str) -> Match | None:
+        for fn, route, pattern in self._routes:
+            found = pattern.match(path)
+            if found and route.method in (method, "ANY"):
+                return Match(fn, route, found.groupdict())
+        return None
+
+
+def _error(code: str, message: str) -> dict[str, str]:
+    return {"error": code, "message": message}
+
+
+class GatewayHandler(Handler):
+    def _dispatch(self) -> None:
+        url = urlsplit(self.path)
+        body = self.body()
+        if url.path.startswith("/_local/"):
+            self._local(self.command, url.path, body)
+            return
+        stack = self.stack  # type: ignore[attr-defined]
+        match = stack.router.match(self.command, url.path)
+        if match is None:
+            self.reply(404, _error("not_found", "No such route."))
+            return
+        claims = None
+        if not match.route.public:
+            claims = stack.tokens.verify(self.headers.get("Authorization"))
+            if claims is None:
+                self.reply(401, _error("unauthorized", "A valid bearer token is required."))
+                return
+        event = self._event(match, url.path, url.query, body, claims)
+        result = stack.invoke(match.fn.name, event)
+        if not result.ok:
+            self.reply(500, _error("internal", "Something went wrong on our side."))
+            return
+        self._respond(json.loads(result.payload))
+
+    def _event(self, match: Match, path: str, query: str, body: bytes, claims: dict[str, Any] | None) -> dict:
+        headers: dict[str, str] = {}
+        multi_headers: dict[str, list[str]] = {}
+        for key, value in self.headers.items():
+            headers[key] = value
+            multi_headers.setdefault(key, []).append(value)
+        multi_query = parse_qs(query, keep_blank_values=True)
+        try:
+            text, encoded = (body.decode() if body else None), False
+        except UnicodeDecodeError:
+            text, encoded = base64.b64encode(body).decode(), True
+        now = datetime.now(UTC)
+        context: dict[str, Any] = {
+            "accountId": "123456789012", "apiId": "local", "stage": "Prod", "protocol": "HTTP/1.1",
+            "requestId": str(uuid.uuid4()), "extendedRequestId": uuid.uuid4().hex,
+            "resourceId": "local", "resourcePath": match.route.path, "httpMethod": self.command,
+            "path": f"/Prod{path}", "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "requestTimeEpoch": int(now.timestamp() * 1000), "domainName": f"127.0.0.1:{self.server.server_port}",
+            "identity": {"sourceIp": self.client_address[0], "userAgent": headers.get("User-Agent")},
+        }
+        if claims is not None:
+            context["authorizer"] = {"claims": claims}
+        return {
+            "resource": match.route.path, "path": path, "httpMethod": self.command,
+            "headers": headers or None, "multiValueHeaders": multi_headers or None,
+            "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
+            "multiValueQueryStringParameters": multi_query or None,
+            "pathParameters": match.params or None, "stageVariables": None,
+            "requestContext": context, "body": text, "isBase64Encoded": encoded,
+        }
+
+    def _respond(self, response: dict[str, Any]) -> None:
+        body = response.get("body") or ""
+        data = base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
+        self.send_response(int(response.get("statusCode", 200)))
+        headers = dict(response.get("headers") or {})
+        for key, values in (response.get("multiValueHeaders") or {}).items():
+            headers.pop(key, None)
+            for value in values:
+                self.send_header(key, str(value))
+        for key, value in headers.items():
+            if key.lower() != "content-length":
+                self.send_header(key, str(value))
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _local(self, method: str, path: str, body: bytes) -> None:
+        stack = self.stack  # type: ignore[attr-defined]
+        if (method, path) == ("POST", "/_local/token"):
+            try:
+                claims = json.loads(body or b"{}")
+                token = stack.tokens.issue(str(claims["username"]), str(claims.get("email") or ""))
+            except (ValueError, KeyError, TypeError):
+                self.reply(400, _error("bad_request", 'The body must be {"username", "email"}.'))
+                return
+            self.reply(200, {"token": token})
+        elif (method, path) == ("GET", "/_local/health"):
+            self.reply(200 if stack.ready else 503, {"status": "ready" if stack.ready else "starting",
+                                                     "pending": stack.asyncq.pending,
+                                                     "uptime_s": round(time.time() - stack.started, 1)})
+        elif (method, path) == ("GET", "/_local/emails"):
+            self.reply(200, {"items": emails.items()})
+        elif (method, path) == ("GET", "/_local/failed"):
+            self.reply(200, {"items": list(stack.failed)})
+        elif (method, path) == ("POST", "/_local/redrive"):
+            self.reply(200, {"redriven": stack.redrive()})
+        elif (method, path) == ("GET", "/_local/stats"):
+            self.reply(200, stack.stats.snapshot())
+        elif (method, path) == ("GET", "/_local/openapi.json"):
+            self.reply(200, openapi.document(stack.functions))
+        else:
+            self.reply(404, _error("not_found", "No such local route."))
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch

@@ -1,0 +1,198 @@
+"""The local stack: moto in-process, the template's resources, one worker pool per function, async delivery,
+schedules and S3 notifications. ``gateway`` and ``invoke_api`` are its two HTTP faces."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+
+from infra import cfn
+from infra.local import emails, resources
+from infra.local.asyncq import AsyncInvoker, Settings
+from infra.local.stats import Stats
+from infra.local.template import ACCOUNT, REGION, Destination, Function, Resolver, functions
+from infra.local.workers import Pool, Result, worker_env
+
+_RATE = re.compile(r"rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)")
+_UNIT = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def log(prefix: str, **fields: Any) -> None:
+    print(f"{prefix} | {json.dumps(fields, default=str)}", flush=True)
+
+
+def schedule_seconds(expression: str) -> float:
+    """Seconds between runs of ``rate(...)``; ``LEEDZ_SCHEDULE_SECONDS`` overrides (and stands in for cron)."""
+    override = os.environ.get("LEEDZ_SCHEDULE_SECONDS")
+    if override:
+        return float(override)
+    match = _RATE.fullmatch(expression.strip())
+    return int(match.group(1)) * _UNIT[match.group(2).rstrip("s")] if match else 60.0
+
+
+class Stack:
+    def __init__(self, api_port: int, invoke_port: int, concurrency: int = 4) -> None:
+        self.api_port, self.invoke_port, self.concurrency = api_port, invoke_port, concurrency
+        self.stats = Stats()
+        self.failed: list[dict[str, Any]] = []
+        self._failed_lock = threading.Lock()
+        self._stop = threading.Event()
+        self.ready = False
+        self.started = time.time()
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        os.environ.pop("AWS_PROFILE", None)
+        os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",  # noqa: S106
+                          AWS_DEFAULT_REGION=REGION)
+        for var in [v for v in os.environ if v.startswith("AWS_ENDPOINT_URL")]:
+            os.environ.pop(var)
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.moto.start()
+        host, port = self.moto.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        emails.install()
+        template = cfn.load()
+        self.resolver = Resolver(template, self.endpoint)
+        self.functions: dict[str, Function] = functions(template, self.endpoint)
+        self.clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
+                        for s in ("dynamodb", "sqs", "s3", "ses")}
+        resources.create(self.clients, self.resolver, self.functions)
+        self.pools = {name: Pool(fn, worker_env(fn, self.endpoint, self.invoke_port), self.concurrency)
+                      for name, fn in self.functions.items()}
+        settings = Settings(
+            retry_delay=float(os.environ.get("LEEDZ_RETRY_DELAY", "1")),
+            fault_rate=float(os.environ.get("LEEDZ_FAULT_RATE", "0")),
+            duplicate_rate=float(os.environ.get("LEEDZ_DUPLICATE_RATE", "0")),
+            seed=int(os.environ["LEEDZ_SEED"]) if os.environ.get("LEEDZ_SEED") else None,
+        )
+        self.asyncq = AsyncInvoker(self.functions, self.invoke, self.deliver, self.stats, settings)
+        self._background()
+        self.ready = True
+
+    def _background(self) -> None:
+        threads = [threading.Thread(target=self._schedule, args=(fn, expr), daemon=True)
+                   for fn in self.functions.values() for expr in fn.schedules]
+        threads += [threading.Thread(target=self._poll_s3, args=(fn,), daemon=True)
+                    for fn in self.functions.values() if fn.s3_events]
+        if os.environ.get("LEEDZ_PREWARM", "1") != "0":
+            threads += [threading.Thread(target=pool.warm, daemon=True) for pool in self.pools.values()]
+        for thread in threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for pool in self.pools.values() if hasattr(self, "pools") else ():
+            pool.close()
+        if hasattr(self, "moto"):
+            self.moto.stop()
+
+    # ------------------------------------------------------------------ invocations
+    def invoke(self, name: str, event: Any, request_id: str | None = None) -> Result:
+        """Synchronous invocation of ``name`` (a logical id): counted, logged like Lambda's REPORT line."""
+        result = self.pools[name].invoke(event, request_id or str(uuid.uuid4()))
+        self.stats.invocation(name, result.outcome)
+        self.stats.aws_calls(result.calls)
+        log(name, type="REPORT", request_id=result.request_id, outcome=result.outcome,
+            duration_ms=result.duration_ms, correlation_id=_correlation(event),
+            **({} if result.ok else {"error": result.payload.get("errorType")}))
+        return result
+
+    def deliver(self, dest: Destination, record: dict[str, Any]) -> None:
+        """Send a destination record: SQS queue, or another function asynchronously."""
+        if record["requestContext"]["condition"] != "Success":
+            with self._failed_lock:
+                self.failed.append(record)
+        if dest.kind == "SQS":
+            name = dest.target.rsplit(":", 1)[-1]
+            url = f"{self.endpoint}/{ACCOUNT}/{name}"
+            self.clients["sqs"].send_message(QueueUrl=url, MessageBody=json.dumps(record))
+        elif dest.kind == "Lambda":
+            self.asyncq.submit(dest.target.rsplit(":", 1)[-1], record)
+        else:
+            log("local", warning=f"destination type {dest.kind} is not emulated", record=record)
+
+    def redrive(self) -> int:
+        """Re-send every failure record's payload to its function; the records leave the queues."""
+        sent = 0
+        queues = {d.target.rsplit(":", 1)[-1] for fn in self.functions.values() for d in [fn.on_failure]
+                  if d is not None and d.kind == "SQS"}
+        for queue in queues:
+            url = f"{self.endpoint}/{ACCOUNT}/{queue}"
+            while True:
+                messages = self.clients["sqs"].receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                                               VisibilityTimeout=30).get("Messages", [])
+                if not messages:
+                    break
+                for message in messages:
+                    record = json.loads(message["Body"])
+                    function = record["requestContext"]["functionArn"].split(":function:")[1].split(":")[0]
+                    if function in self.functions:
+                        self.asyncq.submit(function, record["requestPayload"])
+                        sent += 1
+                    self.clients["sqs"].delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        with self._failed_lock:
+            self.failed.clear()
+        return sent
+
+    # ------------------------------------------------------------------ event sources
+    def _schedule(self, fn: Function, expression: str) -> None:
+        interval = schedule_seconds(expression)
+        while not self._stop.wait(interval):
+            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self.asyncq.submit(fn.name, {
+                "version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
+                "source": "aws.events", "account": ACCOUNT, "time": now, "region": REGION,
+                "resources": [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{fn.name}-schedule"], "detail": {},
+            })
+
+    def _poll_s3(self, fn: Function) -> None:
+        url = f"{self.endpoint}/{ACCOUNT}/{resources.s3_queue(fn.name)}"
+        sqs = self.clients["sqs"]
+        while not self._stop.is_set():
+            try:
+                messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+            except Exception as exc:  # noqa: BLE001 - the emulator is shutting down
+                if not self._stop.is_set():
+                    log("local", error=f"S3 poller for {fn.name}: {exc}")
+                return
+            for message in messages.get("Messages", []):
+                body = json.loads(message["Body"])
+                if "Records" in body:
+                    for record in body["Records"]:
+                        _complete_s3_record(record)
+                    self.asyncq.submit(fn.name, body)
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def _complete_s3_record(record: dict[str, Any]) -> None:
+    """Fields AWS puts in every S3 event record that moto leaves out."""
+    record.setdefault("userIdentity", {"principalId": "AWS:LOCAL"})
+    record.setdefault("requestParameters", {"sourceIPAddress": "127.0.0.1"})
+    record.setdefault("responseElements", {"x-amz-request-id": uuid.uuid4().hex[:16].upper(),
+                                           "x-amz-id-2": uuid.uuid4().hex})
+    record["s3"].setdefault("object", {}).setdefault("sequencer", f"{time.time_ns():X}")
+    record["s3"]["bucket"].setdefault("ownerIdentity", {"principalId": "LOCAL"})
+
+
+def _correlation(event: Any) -> str | None:
+    if not isinstance(event, dict):
+        return None
+    return event.get("correlation_id") or (event.get("requestContext") or {}).get("requestId")
+
+
+def eprint(*args: Any) -> None:
+    print(*args, file=sys.stderr, flush=True)
