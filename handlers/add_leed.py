@@ -1,0 +1,25 @@
+"""POST /leeds (auth): post a leed for sale; 201 with the full view, 409 when its booking slot is taken."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared import leeds
+from shared.api import caller, correlation_id, entrypoint, make_app
+from shared.leed_models import NewLeed
+
+router = Router()
+
+
+@router.post("/leeds")
+def add_leed(new: Annotated[NewLeed, Body()]) -> Response[dict]:
+    me = caller(router)
+    view = leeds.add_leed(new, me.username, correlation_id())
+    # A dict body (not pre-serialised text) so the declared ``Response[dict]`` validates and documents it.
+    return Response(201, content_types.APPLICATION_JSON, view, headers={"Location": f"/leeds/{view['id']}"})
+
+
+app = make_app(router)
+handler = entrypoint(app)

@@ -1,0 +1,17 @@
+"""POST /leeds/{id}/buy (auth): buy a leed; exactly one of many concurrent buyers wins, the others get 409."""
+
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared import leeds
+from shared.api import caller, correlation_id, entrypoint, make_app
+
+router = Router()
+
+
+@router.post("/leeds/<leed_id>/buy")
+def buy_leed(leed_id: str) -> dict:
+    return leeds.buy_leed(leed_id, caller(router).username, correlation_id())
+
+
+app = make_app(router)
+handler = entrypoint(app)

@@ -1,0 +1,23 @@
+"""DELETE /leeds/{id} (auth): the seller withdraws an unsold leed and frees its booking slot; 204.
+
+Withdrawing an already withdrawn leed is 204 again: DELETE is idempotent, so a client retrying after a lost
+response sees success, and no second event is fired.
+"""
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared import leeds
+from shared.api import caller, correlation_id, entrypoint, json_response, make_app
+
+router = Router()
+
+
+@router.delete("/leeds/<leed_id>")
+def delete_leed(leed_id: str) -> Response[None]:
+    leeds.withdraw_leed(leed_id, caller(router).username, correlation_id())
+    return json_response(204)
+
+
+app = make_app(router)
+handler = entrypoint(app)

@@ -1,0 +1,17 @@
+"""GET /leeds/{id} (auth): the public view, or the full view for the leed's seller and buyer."""
+
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared import leeds
+from shared.api import caller, entrypoint, make_app
+
+router = Router()
+
+
+@router.get("/leeds/<leed_id>")
+def get_leed(leed_id: str) -> dict:
+    return leeds.get_leed(leed_id, caller(router).username)
+
+
+app = make_app(router)
+handler = entrypoint(app)

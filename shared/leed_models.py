@@ -1,0 +1,97 @@
+"""What a client may send for a leed (pydantic, validated by powertools ``Body()``) and what it gets back.
+
+Bodies are strict where the contract is: unknown fields are refused, prices are real integers (``true`` and
+``1.5`` are not prices), times must carry a UTC offset (a naive time is ambiguous across time zones).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    model_validator,
+)
+
+from shared.trades import CATALOGUE
+
+MAX_DURATION = timedelta(hours=24)
+ZIP_PATTERN = r"^\d{5}(-\d{4})?$"
+
+
+def _known_trade(name: str) -> str:
+    if name not in CATALOGUE:
+        raise ValueError(f"unknown trade; one of {', '.join(CATALOGUE)}")
+    return name
+
+
+def _iso_text(value: Any) -> Any:
+    """pydantic would also take a number as a Unix time; the contract asks for ISO 8601 text."""
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date-time string with a UTC offset")
+    return value
+
+
+TradeName = Annotated[str, AfterValidator(_known_trade)]
+IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+ZipCode = Annotated[str, Field(pattern=ZIP_PATTERN)]
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    address: str = Field(min_length=1, max_length=200)
+    zip: ZipCode
+
+
+class NewLeed(BaseModel):
+    """Body of ``POST /leeds``."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    trade: TradeName
+    title: str = Field(min_length=1, max_length=120, strict=True)
+    start: IsoTime
+    end: IsoTime
+    location: Location
+    price_cents: StrictInt = Field(ge=0, le=1_000_000)
+    details: str = Field(default="", max_length=2000, strict=True)
+
+    @model_validator(mode="after")
+    def _sensible_times(self) -> NewLeed:
+        if self.start <= datetime.now(UTC):
+            raise ValueError("start must be in the future")
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        if self.end - self.start > MAX_DURATION:
+            raise ValueError("a leed lasts at most 24 hours")
+        return self
+
+
+PUBLIC_FIELDS = ("id", "trade", "title", "start", "end", "zip", "price_cents", "seller", "status", "created_at")
+
+
+def public_view(item: dict[str, Any]) -> dict[str, Any]:
+    """What anyone may see: no address, no private details, no buyer."""
+    return {name: item.get(name) for name in PUBLIC_FIELDS}
+
+
+def full_view(item: dict[str, Any]) -> dict[str, Any]:
+    """What the seller and the buyer see."""
+    return {
+        **public_view(item),
+        "location": {"address": item.get("address"), "zip": item.get("zip")},
+        "details": item.get("details", ""),
+        "buyer": item.get("buyer"),
+    }
+
+
+def view_for(item: dict[str, Any], username: str) -> dict[str, Any]:
+    return full_view(item) if username in (item.get("seller"), item.get("buyer")) else public_view(item)

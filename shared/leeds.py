@@ -1,0 +1,140 @@
+"""The leed lifecycle: post, read, buy, withdraw. Every change is one transaction with its outbox entry.
+
+The leed item (read by the controllers too) keeps ``start``/``end`` as ISO text in the poster's own offset.
+While for sale it carries ``gsi1pk = FORSALE#{trade}`` / ``gsi1sk = {start in UTC}#{id}``; selling or
+withdrawing REMOVEs them, so the sparse index only ever holds what can be bought.
+
+Pre-checks read the item to answer precisely (404/403/409); the transaction's conditions repeat them, so a
+race between the read and the write still cannot oversell or withdraw a sold leed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from shared import booking, db, dispatch, outbox
+from shared.errors import Conflict, Forbidden, NotFound
+from shared.leed_models import NewLeed, full_view, view_for
+
+FOR_SALE, SOLD, WITHDRAWN = "for_sale", "sold", "withdrawn"
+
+
+def for_sale_sort_key(start: datetime, leed_id: str) -> str:
+    """Fixed-width UTC text, so string order is time order whatever offset the poster used."""
+    return f"{start.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{leed_id}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _commit(writes: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
+    """One transaction: the writes plus the outbox entry; then fire (failures are left to the sweeper)."""
+    outbox_id, entry = outbox.stage(events)
+    db.transact([*writes, entry])
+    outbox.release(outbox_id, events)
+
+
+def add_leed(new: NewLeed, seller: str, correlation_id: str) -> dict[str, Any]:
+    leed_id = uuid.uuid4().hex
+    slot = booking.slot(new.trade, new.start, new.location.address, new.location.zip)
+    now = _now()
+    item = {
+        **db.leed_key(leed_id),
+        "id": leed_id, "trade": new.trade, "title": new.title,
+        "start": new.start.isoformat(), "end": new.end.isoformat(),
+        "address": new.location.address, "zip": new.location.zip,
+        "price_cents": new.price_cents, "details": new.details,
+        "seller": seller, "status": FOR_SALE, "created_at": now, "slot": slot,
+        "gsi1pk": f"FORSALE#{new.trade}", "gsi1sk": for_sale_sort_key(new.start, leed_id),
+    }
+    slot_item = {**db.booking_key(slot), "leed_id": leed_id, "trade": new.trade, "created_at": now}
+    events = [dispatch.event(name, correlation_id, leed_id=leed_id) for name in ("notifyUsers", "recordPost")]
+    writes = [
+        {"Put": {"Item": db.to_ddb(item), "ConditionExpression": "attribute_not_exists(pk)"}},
+        {"Put": {"Item": db.to_ddb(slot_item), "ConditionExpression": "attribute_not_exists(pk)"}},
+    ]
+    try:
+        _commit(writes, events)
+    except db.TransactionCancelled as exc:
+        if exc.failed(1):
+            raise Conflict("booking conflict: this trade is already booked at that address on that date") from exc
+        raise
+    return full_view(item)
+
+
+def _require(leed_id: str) -> dict[str, Any]:
+    item = db.get(db.leed_key(leed_id), consistent=True)
+    if item is None:
+        raise NotFound("There is no such leed.")
+    return item
+
+
+def get_leed(leed_id: str, username: str) -> dict[str, Any]:
+    return view_for(_require(leed_id), username)
+
+
+def _check_buyable(item: dict[str, Any], buyer: str) -> None:
+    if item["seller"] == buyer:
+        raise Forbidden("You cannot buy your own leed.")
+    if item["status"] != FOR_SALE:
+        raise Conflict("This leed is not for sale.")
+
+
+def buy_leed(leed_id: str, buyer: str, correlation_id: str) -> dict[str, Any]:
+    item = _require(leed_id)
+    _check_buyable(item, buyer)
+    sold_at = _now()
+    update = {"Update": {
+        "Key": db.to_ddb(db.leed_key(leed_id)),
+        "UpdateExpression": "SET #status = :sold, buyer = :buyer, sold_at = :now REMOVE gsi1pk, gsi1sk",
+        "ConditionExpression": "#status = :for_sale AND seller <> :buyer",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": db.values(sold=SOLD, buyer=buyer, now=sold_at, for_sale=FOR_SALE),
+    }}
+    events = [dispatch.event(name, correlation_id, leed_id=leed_id)
+              for name in ("sendSaleReceipts", "recordSale", "leedSold")]
+    try:
+        _commit([update], events)
+    except db.TransactionCancelled as exc:
+        if exc.failed(0):  # someone else bought (or the seller withdrew) since we read it
+            _check_buyable(_require(leed_id), buyer)
+        raise
+    for key in ("gsi1pk", "gsi1sk"):
+        item.pop(key, None)
+    return full_view({**item, "status": SOLD, "buyer": buyer, "sold_at": sold_at})
+
+
+def _check_withdrawable(item: dict[str, Any], seller: str) -> bool:
+    """True if there is something to withdraw; False if it already is withdrawn (DELETE is idempotent)."""
+    if item["seller"] != seller:
+        raise Forbidden("Only the seller can withdraw a leed.")
+    if item["status"] == SOLD:
+        raise Conflict("This leed is sold; it cannot be withdrawn.")
+    return item["status"] == FOR_SALE
+
+
+def withdraw_leed(leed_id: str, seller: str, correlation_id: str) -> None:
+    item = _require(leed_id)
+    if not _check_withdrawable(item, seller):
+        return
+    update = {"Update": {
+        "Key": db.to_ddb(db.leed_key(leed_id)),
+        "UpdateExpression": "SET #status = :withdrawn, withdrawn_at = :now REMOVE gsi1pk, gsi1sk",
+        "ConditionExpression": "#status = :for_sale AND seller = :me",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": db.values(withdrawn=WITHDRAWN, now=_now(), for_sale=FOR_SALE, me=seller),
+    }}
+    free_slot = {"Delete": {
+        "Key": db.to_ddb(db.booking_key(item["slot"])),
+        "ConditionExpression": "leed_id = :id",
+        "ExpressionAttributeValues": db.values(id=leed_id),
+    }}
+    try:
+        _commit([update, free_slot], [dispatch.event("recordWithdrawal", correlation_id, leed_id=leed_id)])
+    except db.TransactionCancelled as exc:
+        if exc.failed(0) and not _check_withdrawable(_require(leed_id), seller):
+            return  # a concurrent DELETE won: same outcome
+        raise
