@@ -101,9 +101,6 @@ class AsyncInvoker:
         result: Result | None = None
         condition = "RetriesExhausted"
         while True:
-            if time.time() - event.accepted > fn.max_age:
-                condition = "EventAgeExceeded"
-                break
             attempts += 1
             result = self._attempt(event)
             if result.ok:
@@ -111,9 +108,12 @@ class AsyncInvoker:
                 return
             if attempts > fn.retries:
                 break
-            self._stats.async_event("retried")
             time.sleep(delay)
             delay *= 2
+            if time.time() - event.accepted > fn.max_age:  # checked before each retry, as Lambda does
+                condition = "EventAgeExceeded"
+                break
+            self._stats.async_event("retried")
         self._stats.async_event(condition)
         self._finish(event, fn.on_failure, condition, attempts, result)
 

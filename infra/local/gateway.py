@@ -137,6 +137,7 @@ class GatewayHandler(Handler):
         elif (method, path) == ("GET", "/_local/health"):
             self.reply(200 if stack.ready else 503, {"status": "ready" if stack.ready else "starting",
                                                      "pending": stack.asyncq.pending,
+                                                     "aws_endpoint": stack.endpoint,
                                                      "uptime_s": round(time.time() - stack.started, 1)})
         elif (method, path) == ("GET", "/_local/emails"):
             self.reply(200, {"items": emails.items()})

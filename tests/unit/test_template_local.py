@@ -1,0 +1,150 @@
+"""The local stack's pieces without HTTP: template parsing, routing, tokens, workers, async semantics."""
+
+import json
+import threading
+import time
+
+import pytest
+
+from infra import cfn
+from infra.local.asyncq import AsyncInvoker, Settings
+from infra.local.auth import Tokens
+from infra.local.gateway import Router
+from infra.local.stats import Stats
+from infra.local.template import Function, Resolver, functions
+from infra.local.workers import Pool, Result
+
+ENDPOINT = "http://127.0.0.1:5555"
+
+
+@pytest.fixture(scope="module")
+def fns():
+    return functions(cfn.load(), ENDPOINT)
+
+
+def test_env_vars_resolve_refs_to_local_names(fns):
+    add = fns["AddLeedFunction"]
+    assert add.env["TABLE_NAME"] == "LeedzTable"  # Globals merged
+    assert add.env["EMAIL_CONTROLLER"] == "EmailController"  # Ref to a function = its logical id
+    assert fns["EmailController"].env["SENDER_EMAIL"] == "noreply@leedz.example"  # parameter default
+    assert add.module == "handlers.add_leed" and add.attr == "handler"
+    assert fns["EmailController"].timeout == 300 and add.timeout == 10
+
+
+def test_routes_and_auth_from_api_events(fns):
+    assert [(r.method, r.path, r.public) for r in fns["ListTradesFunction"].routes] == [("GET", "/trades", True)]
+    assert [(r.method, r.path, r.public) for r in fns["BuyLeedFunction"].routes] == [
+        ("POST", "/leeds/{id}/buy", False)]
+
+
+def test_event_invoke_config_and_schedules(fns):
+    email = fns["EmailController"]
+    assert (email.retries, email.max_age) == (2, 3600)
+    assert email.on_failure.kind == "SQS"
+    assert email.on_failure.target == "arn:aws:sqs:us-east-1:123456789012:FailureQueue"
+    assert fns["AddLeedFunction"].retries == 2 and fns["AddLeedFunction"].max_age == 6 * 3600  # Lambda defaults
+    assert fns["OutboxSweeper"].schedules == ["rate(1 minute)"]
+
+
+def test_resolver_sub_and_queue_ref():
+    resolver = Resolver(cfn.load(), ENDPOINT)
+    assert resolver.resolve({"Fn::Sub": "${LeedzTable}-${AWS::Region}-${FailureQueue.Arn}"}) == (
+        "LeedzTable-us-east-1-arn:aws:sqs:us-east-1:123456789012:FailureQueue")
+    assert resolver.resolve({"Ref": "FailureQueue"}) == f"{ENDPOINT}/123456789012/FailureQueue"
+
+
+def test_router_prefers_literal_paths_and_extracts_params(fns):
+    router = Router(fns)
+    assert router.match("GET", "/leeds/abc").params == {"id": "abc"}
+    assert router.match("POST", "/leeds/abc/buy").fn.name == "BuyLeedFunction"
+    assert router.match("GET", "/users/me").fn.name == "GetProfileFunction"
+    assert router.match("PATCH", "/trades") is None
+    assert router.match("GET", "/nope") is None
+
+
+def test_tokens_verify_and_reject_tampering():
+    tokens = Tokens()
+    token = tokens.issue("alice", "alice@example.com")
+    assert tokens.verify(f"Bearer {token}") == {"cognito:username": "alice", "email": "alice@example.com"}
+    assert tokens.verify(f"Bearer {token[:-2]}xx") is None
+    assert tokens.verify(token) is None
+    assert Tokens().verify(f"Bearer {token}") is None  # another run's secret
+
+
+def _sample(timeout: int = 1) -> Function:
+    return Function(name="Sample", module="tests.e2e.sample_functions", attr="counter", timeout=timeout,
+                    memory=128, env={})
+
+
+def test_worker_keeps_warm_state_and_enforces_timeout():
+    pool = Pool(_sample(), {}, size=1)
+    try:
+        first, second = pool.invoke({}), pool.invoke({})
+        assert json.loads(first.payload)["calls"] == 1 and json.loads(second.payload)["calls"] == 2
+        assert json.loads(second.payload)["function_name"] == "Sample"
+        slow = pool.invoke({"sleep": 3})
+        assert (slow.ok, slow.outcome, slow.payload["errorType"]) == (False, "timeout", "Sandbox.Timedout")
+        again = pool.invoke({})  # a fresh instance: cold again
+        assert again.ok and json.loads(again.payload)["calls"] == 1
+        failed = pool.invoke({"fail": True})
+        assert failed.payload["errorType"] == "ValueError" and failed.payload["errorMessage"] == "asked to fail"
+    finally:
+        pool.close()
+
+
+class _Flaky:
+    def __init__(self, failures: int) -> None:
+        self.failures, self.calls = failures, 0
+        self.lock = threading.Lock()
+
+    def __call__(self, name, payload, request_id):
+        with self.lock:
+            self.calls += 1
+            ok = self.calls > self.failures
+        return Result(ok, json.dumps({"ok": True}) if ok else {"errorMessage": "boom", "errorType": "E"},
+                      request_id, 1, "success" if ok else "error")
+
+
+def _run(flaky, settings, fn=None):
+    fn = fn or functions(cfn.load(), ENDPOINT)["EmailController"]
+    records = []
+    invoker = AsyncInvoker({fn.name: fn}, flaky, lambda dest, rec: records.append(rec), Stats(), settings)
+    invoker.submit(fn.name, {"function": "x"})
+    deadline = time.time() + 5
+    while invoker.pending and time.time() < deadline:
+        time.sleep(0.01)
+    assert invoker.pending == 0
+    return records
+
+
+def test_async_retries_then_failure_record():
+    records = _run(_Flaky(failures=99), Settings(retry_delay=0.01))
+    [record] = records
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 3
+    assert record["requestPayload"] == {"function": "x"}
+    assert record["responseContext"]["functionError"] == "Unhandled"
+    assert record["responsePayload"]["errorMessage"] == "boom"
+
+
+def test_async_succeeds_on_a_retry_without_failure_record():
+    flaky = _Flaky(failures=2)
+    assert _run(flaky, Settings(retry_delay=0.01)) == [] and flaky.calls == 3
+
+
+def test_async_event_age_exceeded():
+    fn = functions(cfn.load(), ENDPOINT)["EmailController"]
+    fn.max_age = 0
+    [record] = _run(_Flaky(failures=99), Settings(retry_delay=0.05), fn)
+    assert record["requestContext"]["condition"] == "EventAgeExceeded"
+    assert record["requestContext"]["approximateInvokeCount"] == 1
+
+
+def test_fault_injection_and_duplicates():
+    flaky = _Flaky(failures=0)
+    [record] = _run(flaky, Settings(retry_delay=0.01, fault_rate=1.0, seed=7))
+    assert record["responsePayload"]["errorType"] == "Local.InjectedFault"
+    assert 0 <= flaky.calls <= 3  # "after" faults ran the handler, "before" faults did not
+    twice = _Flaky(failures=0)
+    _run(twice, Settings(retry_delay=0.01, duplicate_rate=1.0))
+    assert twice.calls == 2
