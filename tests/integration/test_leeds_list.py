@@ -1,0 +1,142 @@
+"""GET /leeds?trade=: order, filters, exact pages with a cursor, and refusals that are never a 500."""
+
+import base64
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from handlers import buy_leed, list_leeds
+from tests.apigw import call
+from tests.integration.leed_factory import future, post
+
+
+def listing(context, **query):
+    return call(list_leeds, "GET", "/leeds", context, query={"trade": "dj", **{k: str(v) for k, v in query.items()}})
+
+
+def post_on(context, days, *, hour=18, offset=-5, n=0, zip_code="10001", trade="dj"):
+    reply = post(context, trade=trade, start_at=future(days=days, hour=hour, offset_hours=offset),
+                 location={"address": f"{n} Main St", "zip": zip_code})
+    assert reply.status == 201, reply.body
+    return reply.body
+
+
+def test_lists_for_sale_leeds_of_the_trade_by_start_in_the_public_view(invocations, lambda_context):
+    late = post_on(lambda_context, 12, n=1)
+    early_la = post_on(lambda_context, 11, hour=20, offset=-8, n=2)  # 04:00 UTC on day 12: before `late`
+    earliest = post_on(lambda_context, 11, hour=9, n=3)
+    post_on(lambda_context, 11, trade="magician", n=4)
+    sold = post_on(lambda_context, 13, n=5)
+    call(buy_leed, "POST", "/leeds/{id}/buy", lambda_context, path_params={"id": sold["id"]}, user="bob")
+
+    reply = listing(lambda_context)
+
+    assert reply.status == 200
+    assert [i["id"] for i in reply.body["items"]] == [earliest["id"], early_la["id"], late["id"]]
+    assert reply.body["next"] is None
+    assert all("details" not in i and "location" not in i and "buyer" not in i for i in reply.body["items"])
+
+
+def test_pages_hold_exactly_limit_items_and_the_cursor_walks_them_all(invocations, lambda_context):
+    ids = [post_on(lambda_context, 10 + n, n=n)["id"] for n in range(7)]
+
+    seen, cursor, sizes = [], None, []
+    while True:
+        reply = listing(lambda_context, limit=3, **({"cursor": cursor} if cursor else {}))
+        assert reply.status == 200
+        sizes.append(len(reply.body["items"]))
+        seen += [i["id"] for i in reply.body["items"]]
+        cursor = reply.body["next"]
+        if not cursor:
+            break
+
+    assert seen == ids
+    assert sizes == [3, 3, 1]
+
+
+def test_a_full_last_page_has_no_next(invocations, lambda_context):
+    for n in range(4):
+        post_on(lambda_context, 10 + n, n=n)
+    first = listing(lambda_context, limit=2)
+    second = listing(lambda_context, limit=2, cursor=first.body["next"])
+    assert len(second.body["items"]) == 2
+    assert second.body["next"] is None
+
+
+def test_zip_filter_still_fills_the_page(invocations, lambda_context):
+    wanted = []
+    for n in range(12):
+        zip_code = "10001-0001" if n % 4 == 0 else "20002"
+        body = post_on(lambda_context, 10 + n, n=n, zip_code=zip_code)
+        if n % 4 == 0:
+            wanted.append(body["id"])
+
+    first = listing(lambda_context, zip="10001", limit=2)
+    rest = listing(lambda_context, zip="10001", limit=2, cursor=first.body["next"])
+
+    assert [i["id"] for i in first.body["items"]] == wanted[:2]
+    assert [i["id"] for i in rest.body["items"]] == wanted[2:]
+    assert rest.body["next"] is None
+
+
+def _at(context, day, hour, offset, n, minute=0):
+    start = datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone(timedelta(hours=offset)))
+    reply = post(context, start_at=start, location={"address": f"{n} Main St", "zip": "10001"})
+    assert reply.status == 201, reply.body
+    return reply.body["id"]
+
+
+def test_from_and_to_select_on_the_local_date_of_start(invocations, lambda_context):
+    day = future(days=20).date()
+    before = _at(lambda_context, day - timedelta(days=1), 23, -5, 1)
+    late_on_day = _at(lambda_context, day, 23, -5, 2, minute=30)  # already the next day in UTC: still `day` locally
+    next_day_tokyo = _at(lambda_context, day + timedelta(days=1), 8, 9, 3)  # the previous day in UTC
+    after = _at(lambda_context, day + timedelta(days=3), 18, -5, 4)
+
+    reply = listing(lambda_context, **{"from": day.isoformat(), "to": (day + timedelta(days=1)).isoformat()})
+
+    assert reply.status == 200
+    assert [i["id"] for i in reply.body["items"]] == [next_day_tokyo, late_on_day]  # by instant
+    only_from = listing(lambda_context, **{"from": (day + timedelta(days=2)).isoformat()})
+    assert [i["id"] for i in only_from.body["items"]] == [after]
+    only_to = listing(lambda_context, to=(day - timedelta(days=1)).isoformat())
+    assert [i["id"] for i in only_to.body["items"]] == [before]
+
+
+def _cursor(key):
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+@pytest.mark.parametrize("query", [
+    {"trade": "plumbing"},
+    {"limit": "0"},
+    {"limit": "101"},
+    {"limit": "ten"},
+    {"from": "2030-02-30"},
+    {"from": "20300101"},
+    {"to": "tomorrow"},
+    {"from": "2030-01-02", "to": "2030-01-01"},
+    {"zip": "1234"},
+    {"cursor": "!!!not-base64!!!"},
+    {"cursor": _cursor(["a"])},
+    {"cursor": _cursor({"pk": "LEED#1", "sk": "LEED", "gsi1pk": "FORSALE#magician", "gsi1sk": "x"})},
+    {"cursor": _cursor({"pk": 1, "sk": "LEED", "gsi1pk": "FORSALE#dj", "gsi1sk": "x"})},
+])
+def test_bad_queries_are_422(invocations, lambda_context, query):
+    reply = call(list_leeds, "GET", "/leeds", lambda_context, query={"trade": "dj", **query})
+    assert reply.status == 422, reply.body
+    assert reply.body["error"] == "validation_error"
+
+
+def test_trade_is_required(invocations, lambda_context):
+    reply = call(list_leeds, "GET", "/leeds", lambda_context)
+    assert reply.status == 422
+
+
+def test_a_cursor_behind_the_window_restarts_instead_of_failing(invocations, lambda_context):
+    leed = post_on(lambda_context, 10)
+    stale = _cursor({"pk": "LEED#0", "sk": "LEED", "gsi1pk": "FORSALE#dj", "gsi1sk": "2000-01-01T00:00:00Z#0"})
+    reply = listing(lambda_context, cursor=stale)
+    assert reply.status == 200
+    assert [i["id"] for i in reply.body["items"]] == [leed["id"]]
