@@ -33,6 +33,7 @@ def test_strangers_see_the_public_view_seller_and_buyer_the_full_one(invocations
 
 def test_get_unknown_is_404_and_anonymous_is_401(invocations, lambda_context):
     assert get(lambda_context, "f" * 32).status == 404
+    assert get(lambda_context, "x" * 3000).status == 404  # not an id at all: never reaches DynamoDB
     leed_id = post(lambda_context).body["id"]
     assert call(get_leed, "GET", "/leeds/{id}", lambda_context, path_params={"id": leed_id}).status == 401
 

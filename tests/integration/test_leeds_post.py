@@ -1,11 +1,11 @@
 """POST /leeds: validation, the item and its booking slot, one transaction, events via the outbox."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from handlers import add_leed, delete_leed
-from shared import db
+from shared import db, outbox
 from tests.apigw import call
 from tests.integration.leed_factory import SELLER, body, future, leed_item, post, table_without_profiles
 
@@ -47,6 +47,11 @@ def test_a_failed_invoke_still_answers_201_and_leaves_the_outbox_for_the_sweeper
     [entry] = outbox_items()
     assert [e["function"] for e in entry["events"]] == ["notifyUsers", "recordPost"]
     assert {e["leed_id"] for e in entry["events"]} == {reply.body["id"]}
+
+    invocations.fail = False
+    assert outbox.sweep(now=datetime.now(UTC) + timedelta(minutes=5)) == 1
+    assert [e["function"] for e in invocations.events()] == ["notifyUsers", "recordPost"]
+    assert outbox_items() == []
 
 
 @pytest.mark.parametrize("overrides", [
