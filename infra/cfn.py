@@ -51,18 +51,18 @@ def resources(kind: str, template: dict[str, Any] | None = None) -> dict[str, di
     }
 
 
-def table_definition(logical_id: str, table_name: str) -> dict[str, Any]:
+def table_definition(logical_id: str, table_name: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
     """``create_table`` arguments for a table of the template."""
-    props = resources("AWS::DynamoDB::Table")[logical_id]
+    props = resources("AWS::DynamoDB::Table", template)[logical_id]
     keep = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
     return {"TableName": table_name, **{k: props[k] for k in keep if k in props}}
 
 
-def create_tables(dynamodb: Any, names: dict[str, str]) -> None:
+def create_tables(dynamodb: Any, names: dict[str, str], template: dict[str, Any] | None = None) -> None:
     """Create every table of the template with the physical names in ``names`` (logical id -> name)."""
-    for logical_id, props in resources("AWS::DynamoDB::Table").items():
+    for logical_id, props in resources("AWS::DynamoDB::Table", template).items():
         name = names[logical_id]
-        dynamodb.create_table(**table_definition(logical_id, name))
+        dynamodb.create_table(**table_definition(logical_id, name, template))
         ttl = props.get("TimeToLiveSpecification")
         if ttl:
             dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)

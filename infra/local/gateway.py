@@ -75,7 +75,7 @@ class GatewayHandler(Handler):
         if not result.ok:
             self.reply(500, _error("internal", "Something went wrong on our side."))
             return
-        self._respond(json.loads(result.payload))
+        self._respond(json.loads(result.payload), event["requestContext"]["requestId"])
 
     def _event(self, match: Match, path: str, query: str, body: bytes, claims: dict[str, Any] | None) -> dict:
         headers: dict[str, str] = {}
@@ -108,7 +108,7 @@ class GatewayHandler(Handler):
             "requestContext": context, "body": text, "isBase64Encoded": encoded,
         }
 
-    def _respond(self, response: dict[str, Any]) -> None:
+    def _respond(self, response: dict[str, Any], request_id: str) -> None:
         body = response.get("body") or ""
         data = base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
         self.send_response(int(response.get("statusCode", 200)))
@@ -120,6 +120,7 @@ class GatewayHandler(Handler):
         for key, value in headers.items():
             if key.lower() != "content-length":
                 self.send_header(key, str(value))
+        self.send_header("x-amzn-RequestId", request_id)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -25,7 +25,7 @@ def s3_queue(function: str) -> str:
 def create(clients: dict[str, Any], resolver: Resolver, functions: dict[str, Function]) -> None:
     template = resolver.template
     tables = {logical: resolver.physical(logical) for logical in cfn.resources("AWS::DynamoDB::Table", template)}
-    cfn.create_tables(clients["dynamodb"], tables)
+    cfn.create_tables(clients["dynamodb"], tables, template)
     for logical, props in cfn.resources("AWS::SQS::Queue", template).items():
         attributes = {"FifoQueue": "true"} if props.get("FifoQueue") else {}
         clients["sqs"].create_queue(QueueName=resolver.physical(logical), Attributes=attributes)

@@ -12,7 +12,9 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus, unquote_plus
 
 import boto3
 
@@ -65,7 +67,7 @@ class Stack:
         host, port = self.moto.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
         emails.install()
-        template = cfn.load()
+        template = cfn.load(Path(os.environ.get("LEEDZ_TEMPLATE") or cfn.TEMPLATE))
         self.resolver = Resolver(template, self.endpoint)
         self.functions: dict[str, Function] = functions(template, self.endpoint)
         self.clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
@@ -184,7 +186,9 @@ def _complete_s3_record(record: dict[str, Any]) -> None:
     record.setdefault("requestParameters", {"sourceIPAddress": "127.0.0.1"})
     record.setdefault("responseElements", {"x-amz-request-id": uuid.uuid4().hex[:16].upper(),
                                            "x-amz-id-2": uuid.uuid4().hex})
-    record["s3"].setdefault("object", {}).setdefault("sequencer", f"{time.time_ns():X}")
+    obj = record["s3"].setdefault("object", {})
+    obj.setdefault("sequencer", f"{time.time_ns():X}")
+    obj["key"] = quote_plus(unquote_plus(obj.get("key", "")), safe="/")  # AWS keeps "/"; moto encodes it
     record["s3"]["bucket"].setdefault("ownerIdentity", {"principalId": "LOCAL"})
 
 

@@ -12,6 +12,7 @@ import os
 import sys
 import time
 import traceback
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +74,7 @@ def _error(exc: BaseException, kind: str | None = None) -> dict[str, Any]:
 def serve(conn: Any, spec: dict[str, Any]) -> None:
     """Process entry point: ``spec`` = name, module, attr, env, memory, arn."""
     os.environ.update(spec["env"])
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     sys.stdout = _Prefixed(sys.__stdout__, spec["name"])
     sys.stderr = _Prefixed(sys.__stderr__, spec["name"])
     from botocore import handlers  # before any session exists, so every client gets the hook

@@ -53,12 +53,11 @@ class LocalStack:
             time.sleep(0.05)
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+def _start(tmp_path_factory: pytest.TempPathFactory, **extra: str) -> Iterator[LocalStack]:
     api_port, invoke_port = _free_port(), _free_port()
     log = tmp_path_factory.mktemp("stack") / "stack.log"
     env = {**os.environ, "LEEDZ_PORT": str(api_port), "LEEDZ_INVOKE_PORT": str(invoke_port),
-           "LEEDZ_RETRY_DELAY": "0.05", "LEEDZ_SCHEDULE_SECONDS": "1"}
+           "LEEDZ_RETRY_DELAY": "0.05", "LEEDZ_SCHEDULE_SECONDS": "1", **extra}
     started = time.time()
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "infra.local", "dev"], cwd=ROOT, env=env,
@@ -83,3 +82,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """The stack running ``infra/template.yaml``."""
+    yield from _start(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def sample_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """A stack running ``tests/e2e/sample_template.yaml`` (sample functions, an S3-triggered one)."""
+    yield from _start(tmp_path_factory, LEEDZ_TEMPLATE=str(ROOT / "tests/e2e/sample_template.yaml"))

@@ -15,3 +15,16 @@ def counter(event, context):
         raise ValueError("asked to fail")
     remaining = context.get_remaining_time_in_millis()
     return {"calls": calls, "function_name": context.function_name, "remaining_ms": remaining}
+
+
+def api_echo(event, context):
+    """An API handler answering with the proxy event it got (to check the gateway builds it right)."""
+    import json
+
+    return {"statusCode": 200, "headers": {"Content-Type": "application/json"},
+            "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]}, "body": json.dumps(event)}
+
+
+def echo(event, context):
+    """Returns its event: an OnSuccess destination record then carries it as ``responsePayload``."""
+    return event

@@ -1,0 +1,76 @@
+"""Gateway and runtime details on a sample template: proxy event shape, timeouts, destinations, S3 events."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import requests
+
+
+def _drain(sqs, url: str, until, timeout: float = 10.0) -> list[dict]:
+    """Bodies received from a queue until ``until(bodies)`` holds (or the timeout)."""
+    bodies: list[dict] = []
+    deadline = time.time() + timeout
+    while not until(bodies) and time.time() < deadline:
+        for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
+                "Messages", []):
+            bodies.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return bodies
+
+
+def test_gateway_builds_a_rest_proxy_event(sample_stack):
+    resp = requests.get(f"{sample_stack.api}/echo/bob?x=1&x=2&y=3", headers={"X-Test": "yes"}, timeout=30)
+    assert resp.status_code == 200
+    assert resp.headers["Set-Cookie"] in ("a=1, b=2", "a=1") or "a=1" in resp.headers["Set-Cookie"]
+    event = resp.json()
+    assert (event["resource"], event["path"], event["httpMethod"]) == ("/echo/{name}", "/echo/bob", "GET")
+    assert event["pathParameters"] == {"name": "bob"}
+    assert event["queryStringParameters"] == {"x": "2", "y": "3"}
+    assert event["multiValueQueryStringParameters"] == {"x": ["1", "2"], "y": ["3"]}
+    assert event["headers"]["X-Test"] == "yes" and event["multiValueHeaders"]["X-Test"] == ["yes"]
+    context = event["requestContext"]
+    assert context["resourcePath"] == "/echo/{name}" and context["stage"] == "Prod" and context["requestId"]
+    assert "authorizer" not in context and event["body"] is None and event["isBase64Encoded"] is False
+
+
+def test_claims_of_the_verified_token_reach_the_event(sample_stack):
+    url = f"{sample_stack.api}/echo/x"
+    assert requests.post(url, json={}, timeout=30).status_code == 401
+    token = sample_stack.token("zoe", "zoe@example.com")
+    resp = requests.post(url, data=b'{"a": 1}', headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    event = resp.json()
+    assert event["requestContext"]["authorizer"]["claims"] == {"cognito:username": "zoe",
+                                                              "email": "zoe@example.com"}
+    assert event["body"] == '{"a": 1}'
+
+
+def test_worker_env_resolves_refs_getatts_and_subs(sample_stack):
+    resp = sample_stack.client("lambda").invoke(FunctionName="Sleepy", Payload=b"{}")
+    assert json.loads(resp["Payload"].read())["function_name"] == "Sleepy"
+
+
+def test_timeout_kills_the_invocation_and_the_next_one_runs(sample_stack):
+    lam = sample_stack.client("lambda")
+    started = time.time()
+    resp = lam.invoke(FunctionName="Sleepy", Payload=json.dumps({"sleep": 5}))
+    assert resp["FunctionError"] == "Unhandled" and time.time() - started < 4
+    assert json.loads(resp["Payload"].read())["errorType"] == "Sandbox.Timedout"
+    ok = lam.invoke(FunctionName="Sleepy", Payload=b"{}")
+    assert "FunctionError" not in ok and json.loads(ok["Payload"].read())["remaining_ms"] > 0
+
+
+def test_s3_upload_is_delivered_as_an_s3_event_and_on_success_record(sample_stack):
+    s3, sqs = sample_stack.client("s3"), sample_stack.client("sqs")
+    bucket = "leedz-upload-bucket-local"
+    s3.put_object(Bucket=bucket, Key="skip/me.txt", Body=b"not matching the prefix filter")
+    s3.put_object(Bucket=bucket, Key="in/photo 1.png", Body=b"data")
+    url = sqs.get_queue_url(QueueName="SuccessQueue")["QueueUrl"]
+    bodies = _drain(sqs, url, lambda b: any("Records" in (r.get("responsePayload") or {}) for r in b))
+    [record] = [b for b in bodies if "Records" in (b.get("responsePayload") or {})]
+    assert record["requestContext"]["condition"] == "Success"
+    assert record["requestContext"]["functionArn"].endswith(":function:S3Echo:$LATEST")
+    [s3_record] = record["requestPayload"]["Records"]
+    assert s3_record["eventSource"] == "aws:s3" and s3_record["eventName"].startswith("ObjectCreated:")
+    assert s3_record["s3"]["bucket"]["name"] == bucket and s3_record["s3"]["object"]["key"] == "in/photo+1.png"
