@@ -1,0 +1,22 @@
+"""POST /leeds/{id}/attachments (auth, seller only): 201 with a pre-signed upload and the thumbnail URL."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared import uploads
+from shared.api import caller, entrypoint, make_app
+
+router = Router()
+
+
+@router.post("/leeds/<leed_id>/attachments")
+def add_attachment(leed_id: str, new: Annotated[uploads.NewAttachment, Body()]) -> Response[dict]:
+    created = uploads.add_attachment(leed_id, new, caller(router).username)
+    return Response(201, content_types.APPLICATION_JSON, created)
+
+
+app = make_app(router)
+handler = entrypoint(app)
