@@ -25,13 +25,16 @@ def dev() -> int:
     api_port, invoke_port = _ports()
     stack = Stack(api_port, invoke_port, int(os.environ.get("LEEDZ_CONCURRENCY", "4")))
     stack.tokens = auth.Tokens()
-    servers = []
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    try:  # bind first: a busy port fails at once, and /_local/health answers 503 until ready
+        servers = [httpd.serve(invoke_api.InvokeHandler, invoke_port, stack),
+                   httpd.serve(gateway.GatewayHandler, api_port, stack)]
+    except OSError as exc:
+        log("local", error=f"cannot listen on {api_port}/{invoke_port}: {exc}; set LEEDZ_PORT/LEEDZ_INVOKE_PORT")
+        return 1
     try:
         stack.start()
         stack.router = gateway.Router(stack.functions)
-        servers = [httpd.serve(invoke_api.InvokeHandler, invoke_port, stack),
-                   httpd.serve(gateway.GatewayHandler, api_port, stack)]
         log("local", status="ready", api=f"http://127.0.0.1:{api_port}",
             invoke=f"http://127.0.0.1:{invoke_port}", aws=stack.endpoint, functions=len(stack.functions),
             routes=sum(len(f.routes) for f in stack.functions.values()),

@@ -60,6 +60,9 @@ class GatewayHandler(Handler):
             self._local(self.command, url.path, body)
             return
         stack = self.stack  # type: ignore[attr-defined]
+        if not stack.ready:
+            self.reply(503, _error("unavailable", "The local stack is starting."))
+            return
         match = stack.router.match(self.command, url.path)
         if match is None:
             self.reply(404, _error("not_found", "No such route."))
@@ -127,30 +130,38 @@ class GatewayHandler(Handler):
 
     def _local(self, method: str, path: str, body: bytes) -> None:
         stack = self.stack  # type: ignore[attr-defined]
-        if (method, path) == ("POST", "/_local/token"):
-            try:
-                claims = json.loads(body or b"{}")
-                token = stack.tokens.issue(str(claims["username"]), str(claims.get("email") or ""))
-            except (ValueError, KeyError, TypeError):
-                self.reply(400, _error("bad_request", 'The body must be {"username", "email"}.'))
+        if (method, path) == ("GET", "/_local/health"):
+            if not stack.ready:
+                self.reply(503, {"status": "starting", "pending": 0})
                 return
-            self.reply(200, {"token": token})
-        elif (method, path) == ("GET", "/_local/health"):
-            self.reply(200 if stack.ready else 503, {"status": "ready" if stack.ready else "starting",
-                                                     "pending": stack.asyncq.pending,
-                                                     "aws_endpoint": stack.endpoint,
-                                                     "uptime_s": round(time.time() - stack.started, 1)})
-        elif (method, path) == ("GET", "/_local/emails"):
-            self.reply(200, {"items": emails.items()})
-        elif (method, path) == ("GET", "/_local/failed"):
-            self.reply(200, {"items": list(stack.failed)})
-        elif (method, path) == ("POST", "/_local/redrive"):
-            self.reply(200, {"redriven": stack.redrive()})
-        elif (method, path) == ("GET", "/_local/stats"):
-            self.reply(200, stack.stats.snapshot())
-        elif (method, path) == ("GET", "/_local/openapi.json"):
-            self.reply(200, openapi.document(stack.functions))
-        else:
+            self.reply(200, {"status": "ready", "pending": stack.asyncq.pending, "aws_endpoint": stack.endpoint,
+                             "uptime_s": round(time.time() - stack.started, 1)})
+            return
+        if not stack.ready:
+            self.reply(503, _error("unavailable", "The local stack is starting."))
+            return
+        routes = {
+            ("POST", "/_local/token"): lambda: self._token(body),
+            ("GET", "/_local/emails"): lambda: self.reply(200, {"items": emails.items()}),
+            ("GET", "/_local/failed"): lambda: self.reply(200, {"items": list(stack.failed)}),
+            ("POST", "/_local/redrive"): lambda: self.reply(200, {"redriven": stack.redrive()}),
+            ("GET", "/_local/stats"): lambda: self.reply(200, stack.stats.snapshot()),
+            ("GET", "/_local/openapi.json"): lambda: self.reply(200, openapi.document(stack.functions)),
+        }
+        route = routes.get((method, path))
+        if route is None:
             self.reply(404, _error("not_found", "No such local route."))
+        else:
+            route()
+
+    def _token(self, body: bytes) -> None:
+        try:
+            claims = json.loads(body or b"{}")
+            tokens = self.stack.tokens  # type: ignore[attr-defined]
+            token = tokens.issue(str(claims["username"]), str(claims.get("email") or ""))
+        except (ValueError, KeyError, TypeError):
+            self.reply(400, _error("bad_request", 'The body must be {"username", "email"}.'))
+            return
+        self.reply(200, {"token": token})
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch

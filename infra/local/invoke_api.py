@@ -35,6 +35,9 @@ class InvokeHandler(Handler):
             return
         name = function_name(match["name"])
         stack = self.stack  # type: ignore[attr-defined]
+        if not stack.ready:
+            self._error(503, "ServiceException", "The local stack is starting.")
+            return
         if name not in stack.functions:
             self._error(404, "ResourceNotFoundException", f"Function not found: {name}")
             return

@@ -82,14 +82,13 @@ class Stack:
             seed=int(os.environ["LEEDZ_SEED"]) if os.environ.get("LEEDZ_SEED") else None,
         )
         self.asyncq = AsyncInvoker(self.functions, self.invoke, self.deliver, self.stats, settings)
+        self._hook_s3()
         self._background()
         self.ready = True
 
     def _background(self) -> None:
         threads = [threading.Thread(target=self._schedule, args=(fn, expr), daemon=True)
                    for fn in self.functions.values() for expr in fn.schedules]
-        threads += [threading.Thread(target=self._poll_s3, args=(fn,), daemon=True)
-                    for fn in self.functions.values() if fn.s3_events]
         if os.environ.get("LEEDZ_PREWARM", "1") != "0":
             threads += [threading.Thread(target=pool.warm, daemon=True) for pool in self.pools.values()]
         for thread in threads:
@@ -161,23 +160,24 @@ class Stack:
                 "resources": [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{fn.name}-schedule"], "detail": {},
             })
 
-    def _poll_s3(self, fn: Function) -> None:
-        url = f"{self.endpoint}/{ACCOUNT}/{resources.s3_queue(fn.name)}"
-        sqs = self.clients["sqs"]
-        while not self._stop.is_set():
-            try:
-                messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
-            except Exception as exc:  # noqa: BLE001 - the emulator is shutting down
-                if not self._stop.is_set():
-                    log("local", error=f"S3 poller for {fn.name}: {exc}")
+    def _hook_s3(self) -> None:
+        """Deliver S3 notifications the moment moto emits them (so ``pending`` counts them as soon as the
+        upload returns): moto sends them to our per-function queue; we take that call over."""
+        from moto.s3 import notifications
+
+        original = notifications._send_sqs_message
+        prefix = resources.s3_queue("")
+
+        def send(account_id: str, event_body: Any, queue_name: str, region_name: str) -> None:
+            function = queue_name.removeprefix(prefix)
+            if not queue_name.startswith(prefix) or function not in self.functions:
+                original(account_id, event_body, queue_name, region_name)
                 return
-            for message in messages.get("Messages", []):
-                body = json.loads(message["Body"])
-                if "Records" in body:
-                    for record in body["Records"]:
-                        _complete_s3_record(record)
-                    self.asyncq.submit(fn.name, body)
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            for record in event_body.get("Records", []):
+                _complete_s3_record(record)
+            self.asyncq.submit(function, event_body)
+
+        notifications._send_sqs_message = send
 
 
 def _complete_s3_record(record: dict[str, Any]) -> None:

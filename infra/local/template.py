@@ -18,6 +18,10 @@ DEFAULT_RETRIES = 2  # Lambda's defaults for async invocations without an EventI
 DEFAULT_MAX_AGE = 6 * 3600
 
 
+_NAME_PROPERTY = {"AWS::S3::Bucket": "BucketName", "AWS::SQS::Queue": "QueueName",
+                  "AWS::DynamoDB::Table": "TableName"}
+
+
 def kebab(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
 
@@ -66,13 +70,17 @@ class Resolver:
 
     def physical(self, logical: str) -> str:
         """Local physical name of a resource: buckets need lower case, the rest keep the logical id."""
-        kind = self.template["Resources"][logical]["Type"]
+        resource = self.template["Resources"][logical]
+        kind = resource["Type"]
+        explicit = (resource.get("Properties") or {}).get(_NAME_PROPERTY.get(kind, ""))
+        if explicit:
+            return str(self.resolve(explicit))
         if kind == "AWS::S3::Bucket":
             return f"leedz-{kebab(logical)}-local"
         return logical
 
     def ref(self, name: str) -> str:
-        pseudo = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::StackName": "leedz-local",
+        pseudo = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::StackName": "leedz",
                   "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", "AWS::NoValue": ""}
         if name in pseudo:
             return pseudo[name]

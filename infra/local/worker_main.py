@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -73,6 +74,7 @@ def _error(exc: BaseException, kind: str | None = None) -> dict[str, Any]:
 
 def serve(conn: Any, spec: dict[str, Any]) -> None:
     """Process entry point: ``spec`` = name, module, attr, env, memory, arn."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it kills its workers
     os.environ.update(spec["env"])
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     sys.stdout = _Prefixed(sys.__stdout__, spec["name"])

@@ -101,3 +101,41 @@ def test_post_leed_latency_over_http(stack):
         assert resp.status_code == 201, resp.text
     print(f"\nPOST /leeds over HTTP: p50 {statistics.median(timings) * 1000:.1f} ms, "
           f"max {max(timings) * 1000:.1f} ms (n=20)")
+
+
+def _png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 40, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_upload_through_presigned_post_gets_a_thumbnail(stack):
+    from infra import cfn
+    from infra.local.template import functions
+
+    if not any(fn.s3_events for fn in functions(cfn.load()).values()):
+        pytest.skip("not in infra/template.yaml yet: an S3-triggered thumbnail function")
+    need("handlers/add_leed.py", "handlers/add_attachment.py")
+    leed = post_leed(stack, days=30).json()
+    resp = requests.post(f"{stack.api}/leeds/{leed['id']}/attachments", headers=auth(stack, "alice"),
+                         json={"filename": "band.png", "content_type": "image/png"}, timeout=30)
+    assert resp.status_code == 201, resp.text
+    created = resp.json()
+    assert requests.get(created["thumbnail_url"], timeout=10).status_code == 404
+    upload = created["upload"]
+    sent = requests.post(upload["url"], data=upload["fields"], files={"file": ("band.png", _png(1280, 640))},
+                         timeout=30)
+    assert sent.status_code in (200, 201, 204), sent.text
+    stack.wait_idle()
+    thumb = requests.get(created["thumbnail_url"], timeout=10)
+    assert thumb.status_code == 200
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(thumb.content))
+    assert image.format == "PNG" and max(image.size) == 320
