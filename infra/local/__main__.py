@@ -25,6 +25,8 @@ def dev() -> int:
     api_port, invoke_port = _ports()
     stack = Stack(api_port, invoke_port, int(os.environ.get("LEEDZ_CONCURRENCY", "4")))
     stack.tokens = auth.Tokens()
+    # Both stop the stack cleanly, even when started from a shell that ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     try:  # bind first: a busy port fails at once, and /_local/health answers 503 until ready
         servers = [httpd.serve(invoke_api.InvokeHandler, invoke_port, stack),

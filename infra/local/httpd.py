@@ -35,9 +35,19 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client hanging up mid-request is routine (health polls, Ctrl-C in curl): no traceback for it."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def serve(handler: type[Handler], port: int, stack: Any) -> ThreadingHTTPServer:
     """Bind 127.0.0.1:``port`` and serve in a daemon thread; ``handler.stack`` is the running stack."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), type(handler.__name__, (handler,), {"stack": stack}))
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", port), type(handler.__name__, (handler,), {"stack": stack}))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

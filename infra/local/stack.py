@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import re
-import sys
 import threading
 import time
 import uuid
@@ -197,6 +196,3 @@ def _correlation(event: Any) -> str | None:
         return None
     return event.get("correlation_id") or (event.get("requestContext") or {}).get("requestId")
 
-
-def eprint(*args: Any) -> None:
-    print(*args, file=sys.stderr, flush=True)
