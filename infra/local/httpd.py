@@ -11,6 +11,7 @@ from typing import Any
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse connections
+    disable_nagle_algorithm = True  # headers and body go out in two writes: without this, +40 ms (delayed ACK)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the stack logs invocations itself."""

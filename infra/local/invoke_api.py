@@ -12,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 from infra.local.httpd import Handler
 
+ASYNC_LIMIT = 256 * 1024  # Lambda's payload quotas
+SYNC_LIMIT = 6 * 1024 * 1024
 _PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
 
 
@@ -47,6 +49,11 @@ class InvokeHandler(Handler):
             self._error(400, "InvalidRequestContentException", "Could not parse request body into json")
             return
         kind = self.headers.get("X-Amz-Invocation-Type", "RequestResponse")
+        limit = ASYNC_LIMIT if kind == "Event" else SYNC_LIMIT
+        if len(payload_bytes) > limit:
+            self._error(413, "RequestEntityTooLargeException",
+                        f"Request must be smaller than {limit} bytes for the {kind} invocation type")
+            return
         headers = {"X-Amz-Executed-Version": "$LATEST"}
         if kind == "DryRun":
             self.reply(204, b"", headers)

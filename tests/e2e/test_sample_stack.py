@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 import requests
 
 
@@ -74,3 +75,29 @@ def test_s3_upload_is_delivered_as_an_s3_event_and_on_success_record(sample_stac
     [s3_record] = record["requestPayload"]["Records"]
     assert s3_record["eventSource"] == "aws:s3" and s3_record["eventName"].startswith("ObjectCreated:")
     assert s3_record["s3"]["bucket"]["name"] == bucket and s3_record["s3"]["object"]["key"] == "in/photo+1.png"
+
+
+def test_async_invoke_reaches_the_function_quickly_and_lands_on_success(sample_stack):
+    from datetime import datetime
+
+    lam, sqs = sample_stack.client("lambda"), sample_stack.client("sqs")
+    url = sqs.get_queue_url(QueueName="SuccessQueue")["QueueUrl"]
+    marker = str(time.time())
+    sent = time.time()
+    assert lam.invoke(FunctionName="Sleepy", InvocationType="Event",
+                      Payload=json.dumps({"marker": marker}))["StatusCode"] == 202
+    bodies = _drain(sqs, url, lambda b: any(r["requestPayload"].get("marker") == marker for r in b))
+    [record] = [r for r in bodies if r["requestPayload"].get("marker") == marker]
+    assert record["requestContext"]["condition"] == "Success" and record["responsePayload"]["calls"] >= 1
+    done = datetime.fromisoformat(record["timestamp"].replace("Z", "+00:00")).timestamp()
+    print(f"\nEvent invoke -> function done (async, warm): {(done - sent) * 1000:.1f} ms")
+    assert done - sent < 2
+
+
+def test_oversized_async_payload_is_refused_like_lambda(sample_stack):
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as err:
+        sample_stack.client("lambda").invoke(FunctionName="Sleepy", InvocationType="Event",
+                                             Payload=json.dumps({"x": "a" * 300_000}))
+    assert err.value.response["Error"]["Code"] == "RequestEntityTooLargeException"
