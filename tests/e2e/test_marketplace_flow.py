@@ -139,3 +139,29 @@ def test_upload_through_presigned_post_gets_a_thumbnail(stack):
 
     image = Image.open(BytesIO(thumb.content))
     assert image.format == "PNG" and max(image.size) == 320
+
+
+def test_exactly_one_of_many_concurrent_buyers_wins_over_http(stack):
+    from concurrent.futures import ThreadPoolExecutor
+
+    need("handlers/add_leed.py", "handlers/buy_leed.py")
+    leed = post_leed(stack, trade="bartending", days=40).json()
+    buyers = [f"buyer{i}" for i in range(8)]
+    headers = {b: auth(stack, b) for b in buyers}
+
+    def buy(user: str) -> int:
+        return requests.post(f"{stack.api}/leeds/{leed['id']}/buy", headers=headers[user], timeout=30).status_code
+
+    with ThreadPoolExecutor(len(buyers)) as pool:
+        codes = sorted(pool.map(buy, buyers))
+    assert codes == [200] + [409] * (len(buyers) - 1)
+
+
+def test_duplicated_and_failing_async_events_still_send_each_email_once(chaos_stack):
+    need("handlers/add_leed.py", "controllers/email_controller.py")
+    leed = post_leed(chaos_stack, trade="dj", days=50).json()
+    chaos_stack.wait_idle(timeout=30)
+    recipients = sorted(e["to"][0] for e in emails_for(chaos_stack, leed["id"]))
+    assert recipients == ["bob@example.com", "carol@example.com"]
+    stats = chaos_stack.get("/_local/stats").json()
+    assert stats["async"]["duplicated"] >= 1
