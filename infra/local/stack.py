@@ -18,7 +18,7 @@ from urllib.parse import quote_plus, unquote_plus
 import boto3
 
 from infra import cfn
-from infra.local import emails, resources
+from infra.local import emails, resources, s3post
 from infra.local.asyncq import AsyncInvoker, Settings
 from infra.local.stats import Stats
 from infra.local.template import ACCOUNT, REGION, Destination, Function, Resolver, functions
@@ -66,6 +66,7 @@ class Stack:
         host, port = self.moto.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
         emails.install()
+        s3post.install()
         template = cfn.load(Path(os.environ.get("LEEDZ_TEMPLATE") or cfn.TEMPLATE))
         self.resolver = Resolver(template, self.endpoint)
         self.functions: dict[str, Function] = functions(template, self.endpoint)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import time
 
-import pytest
 import requests
 from PIL import Image
 
@@ -76,15 +75,8 @@ def test_a_corrupt_upload_reaches_the_failure_destination_with_its_key(stack):
     assert poll(created["thumbnail_url"], timeout=1).status_code == 404
 
 
-MOTO_IGNORES_POST_POLICY = (
-    "moto accepts browser POST uploads without checking the policy's conditions"
-    " (content-length-range, Content-Type, signature, expiry); AWS S3 answers 400 EntityTooLarge."
-    " The policy itself is checked in tests/integration/test_attachments.py"
-)
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=MOTO_IGNORES_POST_POLICY)
 def test_an_upload_over_10_mib_is_refused_by_s3(stack):
+    """The local stack enforces the POST policy (infra/local/s3post.py), as S3 does; moto alone would not."""
     need("handlers/add_attachment.py")
     created = new_attachment(stack)
     resp = upload(created, b"\0" * (10 * MiB + 1))

@@ -148,3 +148,25 @@ def test_fault_injection_and_duplicates():
     twice = _Flaky(failures=0)
     _run(twice, Settings(retry_delay=0.01, duplicate_rate=1.0))
     assert twice.calls == 2
+
+
+def _policy(conditions, minutes=10):
+    import base64
+    from datetime import UTC, datetime, timedelta
+
+    expiration = (datetime.now(UTC) + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return base64.b64encode(json.dumps({"expiration": expiration, "conditions": conditions}).encode()).decode()
+
+
+def test_post_policy_is_enforced_like_s3():
+    from infra.local.s3post import violation
+
+    conditions = [{"bucket": "b"}, ["starts-with", "$key", "leeds/"], {"Content-Type": "image/png"},
+                  ["content-length-range", 1, 100]]
+    fields = {"bucket": "b", "key": "leeds/x.png", "content-type": "image/png"}
+    assert violation(_policy(conditions), fields, 50) is None
+    assert violation(_policy(conditions), fields, 101)[2].count("EntityTooLarge") == 1
+    assert violation(_policy(conditions), fields, 0)[0] == 400
+    assert violation(_policy(conditions), {**fields, "key": "other/x.png"}, 50)[0] == 403
+    assert violation(_policy(conditions), {**fields, "content-type": "image/gif"}, 50)[0] == 403
+    assert "expired" in violation(_policy(conditions, minutes=-1), fields, 50)[2]
