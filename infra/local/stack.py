@@ -18,12 +18,13 @@ from urllib.parse import quote_plus, unquote_plus
 import boto3
 
 from infra import cfn
-from infra.local import emails, resources, s3post
+from infra.local import emails, reload, resources, s3post
 from infra.local.asyncq import AsyncInvoker, Settings
 from infra.local.stats import Stats
 from infra.local.template import ACCOUNT, REGION, Destination, Function, Resolver, functions
 from infra.local.workers import Pool, Result, worker_env
 
+ROOT = Path(__file__).resolve().parents[2]
 _RATE = re.compile(r"rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)")
 _UNIT = {"minute": 60, "hour": 3600, "day": 86400}
 
@@ -73,7 +74,9 @@ class Stack:
         self.clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
                         for s in ("dynamodb", "sqs", "s3", "ses")}
         resources.create(self.clients, self.resolver, self.functions)
-        self.pools = {name: Pool(fn, worker_env(fn, self.endpoint, self.invoke_port), self.concurrency)
+        self.code = reload.CodeVersion(ROOT) if os.environ.get("LEEDZ_RELOAD", "1") != "0" else None
+        version = self.code.current if self.code else (lambda: 0)
+        self.pools = {name: Pool(fn, worker_env(fn, self.endpoint, self.invoke_port), self.concurrency, version)
                       for name, fn in self.functions.items()}
         settings = Settings(
             retry_delay=float(os.environ.get("LEEDZ_RETRY_DELAY", "1")),

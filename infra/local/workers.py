@@ -12,6 +12,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +34,8 @@ class Result:
 
 
 class Worker:
-    def __init__(self, fn: Function, env: dict[str, str]) -> None:
-        self.fn = fn
+    def __init__(self, fn: Function, env: dict[str, str], code: int = 0) -> None:
+        self.fn, self.code = fn, code
         self.conn, child = _SPAWN.Pipe()
         spec = {"name": fn.name, "module": fn.module, "attr": fn.attr, "env": env, "memory": fn.memory,
                 "arn": fn.arn}
@@ -83,20 +84,30 @@ class Worker:
 class Pool:
     """Worker processes of one function."""
 
-    def __init__(self, fn: Function, env: dict[str, str], size: int) -> None:
-        self.fn, self.env, self.size = fn, env, size
+    def __init__(self, fn: Function, env: dict[str, str], size: int,
+                 code: Callable[[], int] = lambda: 0) -> None:
+        """``code()`` is the source's current version: workers started on an older one are replaced."""
+        self.fn, self.env, self.size, self.code = fn, env, size, code
         self._idle: list[Worker] = []
         self._count = 0
         self._cond = threading.Condition()
 
     def _acquire(self) -> Worker:
+        stale: list[Worker] = []
         with self._cond:
-            while not self._idle and self._count >= self.size:
+            while True:
+                while self._idle and self._idle[-1].code != self.code():
+                    stale.append(self._idle.pop())  # the source changed since it imported the handler
+                    self._count -= 1
+                if self._idle or self._count < self.size:
+                    break
                 self._cond.wait()
-            if self._idle:
-                return self._idle.pop()
-            self._count += 1
-        return Worker(self.fn, self.env)
+            worker = self._idle.pop() if self._idle else None
+            if worker is None:
+                self._count += 1
+        for old in stale:
+            old.kill()
+        return worker or Worker(self.fn, self.env, self.code())
 
     def _release(self, worker: Worker) -> None:
         with self._cond:

@@ -93,10 +93,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
 @pytest.fixture(scope="session")
 def sample_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     """A stack running ``tests/e2e/sample_template.yaml`` (sample functions, an S3-triggered one)."""
-    yield from _start(tmp_path_factory, LEEDZ_TEMPLATE=str(ROOT / "tests/e2e/sample_template.yaml"))
+    yield from _start(tmp_path_factory, LEEDZ_TEMPLATE=str(ROOT / "tests/e2e/sample_template.yaml"),
+                      LEEDZ_PREWARM="0")
 
 
 @pytest.fixture(scope="session")
 def chaos_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     """The real template with every async event delivered twice and a third of attempts failing."""
-    yield from _start(tmp_path_factory, LEEDZ_DUPLICATE_RATE="1", LEEDZ_FAULT_RATE="0.3", LEEDZ_SEED="3")
+    yield from _start(tmp_path_factory, LEEDZ_DUPLICATE_RATE="1", LEEDZ_FAULT_RATE="0.3", LEEDZ_SEED="3",
+                      LEEDZ_PREWARM="0")

@@ -170,3 +170,22 @@ def test_post_policy_is_enforced_like_s3():
     assert violation(_policy(conditions), {**fields, "key": "other/x.png"}, 50)[0] == 403
     assert violation(_policy(conditions), {**fields, "content-type": "image/gif"}, 50)[0] == 403
     assert "expired" in violation(_policy(conditions, minutes=-1), fields, 50)[2]
+
+
+def test_workers_started_on_older_code_are_replaced(tmp_path):
+    from infra.local.reload import CodeVersion
+
+    (tmp_path / "handlers").mkdir()
+    source = tmp_path / "handlers" / "h.py"
+    source.write_text("x = 1\n")
+    code = CodeVersion(tmp_path, interval=0)
+    pool = Pool(_sample(timeout=5), {}, size=1, code=code.current)
+    try:
+        assert json.loads(pool.invoke({}).payload)["calls"] == 1
+        assert json.loads(pool.invoke({}).payload)["calls"] == 2  # warm
+        import os
+
+        os.utime(source, (time.time() + 5, time.time() + 5))
+        assert json.loads(pool.invoke({}).payload)["calls"] == 1  # a fresh import of the new code
+    finally:
+        pool.close()
