@@ -75,10 +75,12 @@ class GatewayHandler(Handler):
                 return
         event = self._event(match, url.path, url.query, body, claims)
         result = stack.invoke(match.fn.name, event)
-        if not result.ok:
+        response = json.loads(result.payload) if result.ok else None
+        if not isinstance(response, dict) or "statusCode" not in response:
+            # API Gateway answers 502 for a crashed or malformed integration; the contract's error shape is 500.
             self.reply(500, _error("internal", "Something went wrong on our side."))
             return
-        self._respond(json.loads(result.payload), event["requestContext"]["requestId"])
+        self._respond(response, event["requestContext"]["requestId"])
 
     def _event(self, match: Match, path: str, query: str, body: bytes, claims: dict[str, Any] | None) -> dict:
         headers: dict[str, str] = {}

@@ -67,9 +67,11 @@ class Context:
         return max(0, int((self.deadline - time.time()) * 1000))
 
 
-def _error(exc: BaseException, kind: str | None = None) -> dict[str, Any]:
-    return {"errorMessage": str(exc), "errorType": kind or type(exc).__name__,
-            "stackTrace": traceback.format_exception(exc)[-6:]}
+def _error(exc: BaseException) -> dict[str, Any]:
+    """Lambda's error shape; the trace starts at the handler (this module's frame is the runtime's)."""
+    frames = traceback.extract_tb(exc.__traceback__)[1:]
+    return {"errorMessage": str(exc), "errorType": type(exc).__name__,
+            "stackTrace": [line for line in traceback.format_list(frames)]}
 
 
 def serve(conn: Any, spec: dict[str, Any]) -> None:
@@ -89,7 +91,9 @@ def serve(conn: Any, spec: dict[str, Any]) -> None:
         handler = getattr(importlib.import_module(spec["module"]), spec["attr"])
         init_error = None
     except Exception as exc:  # noqa: BLE001 - reported per invocation, as Lambda does
-        handler, init_error = None, _error(exc, "Runtime.ImportModuleError")
+        init_error = {"errorMessage": f"Unable to import module '{spec['module']}': {exc}",
+                      "errorType": "Runtime.ImportModuleError", "stackTrace": []}
+        handler = None
     conn.send(("ready", int((time.time() - started) * 1000)))
     while True:
         try:

@@ -28,3 +28,8 @@ def api_echo(event, context):
 def echo(event, context):
     """Returns its event: an OnSuccess destination record then carries it as ``responsePayload``."""
     return event
+
+
+def crash(event, context):
+    """An API handler that fails outside any error handling."""
+    raise RuntimeError("secret internals")

@@ -101,3 +101,13 @@ def test_oversized_async_payload_is_refused_like_lambda(sample_stack):
         sample_stack.client("lambda").invoke(FunctionName="Sleepy", InvocationType="Event",
                                              Payload=json.dumps({"x": "a" * 300_000}))
     assert err.value.response["Error"]["Code"] == "RequestEntityTooLargeException"
+
+
+def test_a_crashing_handler_is_500_in_the_contract_shape_without_internals(sample_stack):
+    resp = requests.get(f"{sample_stack.api}/crash", timeout=30)
+    assert resp.status_code == 500 and resp.json()["error"] == "internal"
+    assert "secret" not in resp.text and "Traceback" not in resp.text
+    invoked = sample_stack.client("lambda").invoke(FunctionName="Crash", Payload=b"{}")
+    error = json.loads(invoked["Payload"].read())
+    assert (error["errorType"], error["errorMessage"]) == ("RuntimeError", "secret internals")
+    assert "worker_main" not in "".join(error["stackTrace"]) and "sample_functions" in "".join(error["stackTrace"])
