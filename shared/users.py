@@ -1,11 +1,16 @@
-"""Profiles: created from the identity claims on a user's first authenticated request."""
+"""Profiles: created from the identity claims on a user's first authenticated request; read and renamed by
+``/users/me``. The profile item also holds the user's counters (moved by the bookkeeping controller; a
+missing counter is 0), so ``GET /users/me`` is one Query over the user's partition.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from shared import clients, db
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared import clients, db, subscriptions
 
 STATS = ("posted", "sold", "bought", "earned_cents", "spent_cents")
 
@@ -14,10 +19,11 @@ _ensured: set[tuple[str, str]] = set()
 
 
 def ensure_profile(username: str, email: str) -> None:
-    """Create the profile if missing (one idempotent UpdateItem); refresh the email from the claims."""
+    """Create the profile if missing (one idempotent UpdateItem); refresh the email from the claims, and
+    when it changed, on the user's subscriptions too (the email fan-out reads it from there)."""
     if (username, email) in _ensured:
         return
-    clients.dynamodb().update_item(
+    resp = clients.dynamodb().update_item(
         TableName=db.table(),
         Key=db.to_ddb(db.profile_key(username)),
         UpdateExpression=(
@@ -26,7 +32,11 @@ def ensure_profile(username: str, email: str) -> None:
         ),
         ExpressionAttributeNames={"#name": "name"},
         ExpressionAttributeValues=db.values(username=username, email=email, now=datetime.now(UTC).isoformat()),
+        ReturnValues="ALL_OLD",
     )
+    old = db.from_ddb(resp.get("Attributes"))
+    if old and old.get("email") != email:
+        subscriptions.refresh_contact(username, email, old.get("name") or username)
     _ensured.add((username, email))
 
 
@@ -37,3 +47,61 @@ def get_profile_item(username: str) -> dict[str, Any] | None:
 def forget_ensured() -> None:
     """Tests: make the next request ensure the profile again."""
     _ensured.clear()
+
+
+class ProfileUpdate(BaseModel):
+    """Body of ``PUT /users/me``: only the display name is the user's to change (the email comes from the
+    identity provider's claims)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def _count(value: Any) -> int:
+    # Counters only move by commutative ADDs, so an event processed out of order (a withdrawal before its
+    # post) can leave one below zero for a moment; nobody should see that.
+    return max(0, int(value or 0))
+
+
+def profile_view(profile: dict[str, Any], trades: list[str]) -> dict[str, Any]:
+    return {
+        "username": profile["username"],
+        "email": profile.get("email", ""),
+        "name": profile.get("name") or profile["username"],
+        "subscriptions": sorted(trades),
+        "stats": {name: _count(profile.get(name)) for name in STATS},
+    }
+
+
+def get_me(username: str) -> dict[str, Any]:
+    """Profile, subscriptions and stats from one Query: in the user's partition ``NOTE#`` < ``PROFILE`` <
+    ``SUB#``, so ``sk >= PROFILE`` reads the profile and the subscriptions and skips every notification."""
+    profile: dict[str, Any] = {"username": username}
+    trades = []
+    for item in db.query_all(
+        KeyConditionExpression="pk = :pk AND sk >= :profile",
+        ExpressionAttributeValues=db.values(pk=db.profile_key(username)["pk"], profile="PROFILE"),
+        ConsistentRead=True,
+    ):
+        if item["sk"] == "PROFILE":
+            profile = {**item, "username": username}
+        elif item["sk"].startswith("SUB#"):
+            trades.append(item["sk"].removeprefix("SUB#"))
+    return profile_view(profile, trades)
+
+
+def rename(username: str, name: str) -> dict[str, Any]:
+    """Set the display name (profile first, then its copies on the subscriptions); returns the new view."""
+    resp = clients.dynamodb().update_item(
+        TableName=db.table(),
+        Key=db.to_ddb(db.profile_key(username)),
+        UpdateExpression="SET #name = :name",
+        ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeNames={"#name": "name"},
+        ExpressionAttributeValues=db.values(name=name),
+        ReturnValues="ALL_NEW",
+    )
+    profile = db.from_ddb(resp["Attributes"]) or {}
+    subscriptions.refresh_contact(username, profile.get("email", ""), name)
+    return get_me(username)

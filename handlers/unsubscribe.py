@@ -1,0 +1,21 @@
+"""DELETE /users/me/subscriptions/{trade} (auth): stop the emails for a trade; 204, idempotent."""
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared import subscriptions
+from shared.api import caller, entrypoint, json_response, make_app
+from shared.trades import require_trade
+
+router = Router()
+
+
+@router.delete("/users/me/subscriptions/<trade>")
+def unsubscribe(trade: str) -> Response[None]:
+    me = caller(router)
+    subscriptions.unsubscribe(me.username, require_trade(trade))
+    return json_response(204)
+
+
+app = make_app(router)
+handler = entrypoint(app)

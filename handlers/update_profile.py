@@ -1,0 +1,23 @@
+"""PUT /users/me (auth): change the display name (1-100 characters); 200 with the profile.
+
+Unknown fields are refused (422): the email comes from the identity provider, never from the body.
+"""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared import users
+from shared.api import caller, entrypoint, make_app
+
+router = Router()
+
+
+@router.put("/users/me")
+def update_profile(update: Annotated[users.ProfileUpdate, Body()]) -> dict:
+    return users.rename(caller(router).username, update.name)
+
+
+app = make_app(router)
+handler = entrypoint(app)
