@@ -1,0 +1,23 @@
+"""GET /users/me/notifications (auth): the caller's in-app notifications, newest first, paginated."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared import notifications
+from shared.api import caller, entrypoint, make_app
+
+router = Router()
+
+
+@router.get("/users/me/notifications")
+def list_notifications(
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> dict:
+    return notifications.list_for(caller(router).username, limit=limit, cursor=cursor)
+
+
+app = make_app(router)
+handler = entrypoint(app)

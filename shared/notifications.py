@@ -1,0 +1,95 @@
+"""In-app notifications: written by the notification controller, read by ``GET /users/me/notifications``.
+
+A notification lives in its user's partition under ``NOTE#{created_at}#{id}``, so one Query in reverse key
+order gives the newest first. ``created_at`` is the business time (the leed's ``sold_at``), not the time the
+controller ran, and the ids are derived from the leed: a retried event rebuilds exactly the same items.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from typing import Any
+
+from shared import db, effects
+from shared.bookkeeping import LeedMissing
+from shared.errors import ValidationFailed
+
+FIELDS = ("id", "type", "leed_id", "message", "created_at")
+_NAMESPACE = uuid.UUID("6f1c1b1e-4a53-4b7e-9a57-6c2b8f0d1e55")  # fixed: the same leed gives the same ids
+
+
+def note_id(leed_id: str, kind: str) -> str:
+    return uuid.uuid5(_NAMESPACE, f"{kind}/{leed_id}").hex
+
+
+def _dollars(cents: int) -> str:
+    return f"${cents / 100:,.2f}"
+
+
+def _display_name(username: str) -> str:
+    profile = db.get(db.profile_key(username)) or {}
+    return profile.get("name") or username
+
+
+def _note(username: str, kind: str, leed_id: str, message: str, created_at: str) -> dict[str, Any]:
+    nid = note_id(leed_id, kind)
+    item = {**db.notification_key(username, created_at, nid), "id": nid, "type": kind, "leed_id": leed_id,
+            "message": message, "created_at": created_at}
+    return {"Put": {"Item": db.to_ddb(item), "ConditionExpression": "attribute_not_exists(pk)"}}
+
+
+def leed_sold(leed_id: str) -> bool:
+    """Tell the seller who bought their leed and the buyer what they bought; False if already done."""
+    leed = db.get(db.leed_key(leed_id), consistent=True)
+    if leed is None or leed.get("status") != "sold":
+        raise LeedMissing(f"leed {leed_id} is not a sold leed")  # never normal: retry, then the failure queue
+    title, price, sold_at = leed["title"], _dollars(int(leed["price_cents"])), leed["sold_at"]
+    seller, buyer = leed["seller"], leed["buyer"]
+    return effects.once("leedSold", leed_id, [
+        _note(seller, "leed_sold", leed_id,
+              f"Your leed “{title}” was bought by {_display_name(buyer)} for {price}.", sold_at),
+        _note(buyer, "leed_bought", leed_id,
+              f"You bought “{title}” from {_display_name(seller)} for {price}.", sold_at),
+    ])
+
+
+def _encode(sk: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"sk": sk}).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> str:
+    """The sort key in a cursor we issued; anything else is a 422, never a 500. The partition always comes
+    from the caller's identity, so a cursor cannot open someone else's notifications."""
+    try:
+        sk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["sk"]
+    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+        raise _bad_cursor() from exc
+    if not isinstance(sk, str) or not sk.startswith("NOTE#"):
+        raise _bad_cursor()
+    return sk
+
+
+def _bad_cursor() -> ValidationFailed:
+    return ValidationFailed("The request is not valid.",
+                            [{"field": "cursor", "message": "not a cursor this API issued"}])
+
+
+def list_for(username: str, *, limit: int = 25, cursor: str | None = None) -> dict[str, Any]:
+    """One page of a user's notifications, newest first: ``{"items", "next"}``."""
+    pk = db.profile_key(username)["pk"]
+    kwargs: dict[str, Any] = {
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :note)",
+        "ExpressionAttributeValues": db.values(pk=pk, note="NOTE#"),
+        "ScanIndexForward": False,
+        "Limit": limit,
+    }
+    if cursor:
+        kwargs["ExclusiveStartKey"] = db.to_ddb({"pk": pk, "sk": _decode(cursor)})
+    items, last = db.query(**kwargs)
+    return {
+        "items": [{name: item.get(name) for name in FIELDS} for item in items],
+        "next": _encode(last["sk"]) if last else None,
+    }
