@@ -37,8 +37,18 @@ def _error(exc: AppError) -> Response:
     return json_response(exc.status, exc.body())
 
 
+def _internal() -> Response:
+    return json_response(500, {"error": "internal", "message": "Something went wrong on our side."})
+
+
 def _validation_error(exc: RequestValidationError) -> Response:
     errors = exc.errors()
+    # powertools raises the same error type when a handler's answer fails its declared response model: that is
+    # our bug, not the caller's, so it is a 500 (and logged), never a 422 blaming the request.
+    if any(tuple(e.get("loc", ()))[:1] == ("response",) for e in errors):
+        logger.error("response failed its declared model", extra={"errors": [
+            {"loc": list(e.get("loc", ())), "type": e.get("type")} for e in errors]})
+        return _internal()
     # powertools reports a body that is not JSON (or absent) as a validation error; the contract says 400.
     if any(e.get("type") == "json_invalid" or (e.get("type") == "missing" and tuple(e.get("loc", ())) == ("body",))
            for e in errors):
@@ -53,7 +63,7 @@ def _validation_error(exc: RequestValidationError) -> Response:
 
 def _unexpected(exc: Exception) -> Response:
     logger.exception("unhandled error")
-    return json_response(500, {"error": "internal", "message": "Something went wrong on our side."})
+    return _internal()
 
 
 MAX_BODY_BYTES = 64 * 1024

@@ -24,7 +24,7 @@ CONTROLLER_OF: dict[str, str] = {
 
 def event(function: str, correlation_id: str, **fields: Any) -> dict[str, Any]:
     """Build a controller event; raises ``KeyError`` for a function no controller knows."""
-    CONTROLLER_OF[function]  # noqa: B018 - fail fast on a typo at the sender, not after retries
+    CONTROLLER_OF[function]
     return {"function": function, "correlation_id": correlation_id, **fields}
 
 

@@ -42,7 +42,7 @@ def release(outbox_id: str, events: list[dict[str, Any]]) -> bool:
         for payload in events:
             dispatch.fire(payload)
         db.clients.dynamodb().delete_item(TableName=db.table(), Key=db.to_ddb(db.outbox_key(outbox_id)))
-    except Exception:  # noqa: BLE001 - deliberately broad: anything left is re-fired by sweep()
+    except Exception:
         logger.exception("outbox delivery failed; the sweeper will re-fire", extra={"outbox_id": outbox_id})
         return False
     return True

@@ -1,0 +1,31 @@
+"""Email controller (async): ``notifyUsers`` (fired by add_leed, and by itself to continue a large fan-out)
+and ``sendSaleReceipts`` (fired by buy_leed). Each email goes out once per recipient (``shared.fanout``,
+``shared.receipts``); an unknown function or a missing leed raises, so Lambda retries and then hands the
+event to the failure destination.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import fanout, receipts
+from shared.observability import logger, metrics
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(correlation_id_path="correlation_id")
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    match event["function"]:
+        case "notifyUsers":
+            outcome: dict[str, Any] = fanout.notify_users(
+                event["leed_id"], event["correlation_id"], context,
+                batch=int(event.get("batch", 0)), start=event.get("start"))
+        case "sendSaleReceipts":
+            outcome = receipts.send_sale_receipts(event["leed_id"], context)
+        case _:
+            raise ValueError(f"email_controller has no function {event['function']!r}")
+    result = {"function": event["function"], "leed_id": event["leed_id"], **outcome}
+    logger.info("emails handled", extra=result)
+    return result

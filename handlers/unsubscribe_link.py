@@ -1,0 +1,40 @@
+"""GET or POST /unsubscribe?token=... (public): the signed one-click link in every fan-out email.
+
+The token is the credential (``shared.unsubscribe``), so there is no login; a forged or altered token is
+403 and changes nothing. Clicking twice is fine (204-like idempotence, same page). POST serves mail clients'
+one-click unsubscribe (RFC 8058), GET a person clicking the link; both answer a small HTML page.
+"""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared import unsubscribe
+from shared.api import entrypoint, make_app
+from shared.emails import render_page
+from shared.formatting import trade_label
+
+router = Router()
+Token = Annotated[str, Query(min_length=1, max_length=1000)]
+
+
+def _page(token: str) -> Response[str]:
+    trade = unsubscribe.unsubscribe_by_token(token)
+    return Response(status_code=200, content_type=content_types.TEXT_HTML,
+                    body=render_page("unsubscribed_page", {"trade_label": trade_label(trade)}))
+
+
+@router.get("/unsubscribe")
+def unsubscribe_get(token: Token) -> Response[str]:
+    return _page(token)
+
+
+@router.post("/unsubscribe")
+def unsubscribe_post(token: Token) -> Response[str]:
+    return _page(token)
+
+
+app = make_app(router)
+handler = entrypoint(app)

@@ -1,0 +1,147 @@
+"""notifyUsers: email every subscriber of a leed's trade but its seller, at any size, each one once.
+
+- Subscribers come from the trade's list on ``gsi1`` (``SUBS#{trade}``), a paginated Query, 50 a page.
+- One SES template per leed, rendered by jinja2 from ``templates/new_leed.*``, with ``{{name}}`` and
+  ``{{unsubscribe_url}}`` left for SES to fill per destination; one ``SendBulkTemplatedEmail`` per page.
+- Each page ("batch" n) is sent at most once (``shared.idempotent``): its saved result is the cursor of the
+  next page, so a retried or duplicated event walks the batches already sent without sending them again.
+- When the invocation's remaining time runs low, or ``FANOUT_BATCHES_PER_INVOCATION`` batches were handled,
+  the cursor goes to a new Event invoke of this same function; the hand-off is itself once per batch number,
+  so a retry that reaches the same point does not start a second chain.
+- When the last batch is out, the leed's SES template is deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from markupsafe import Markup, escape
+
+from shared import clients, config, db, dispatch, mail, unsubscribe
+from shared.bookkeeping import LeedMissing
+from shared.emails import render_email
+from shared.formatting import dollars, trade_label, when
+from shared.idempotent import run_once
+from shared.observability import logger, metrics
+
+PAGE_SIZE = mail.MAX_DESTINATIONS
+# Stop taking new batches when less than this is left: one page (a Query, a paced send) must fit in it.
+RESERVE_MILLIS = 30_000
+
+
+def batches_per_invocation() -> int:
+    return max(1, int(config.optional("FANOUT_BATCHES_PER_INVOCATION", "100")))
+
+
+def template_name(leed_id: str) -> str:
+    return f"leedz-new-leed-{leed_id}"
+
+
+def _defuse(text: str) -> str:
+    """User text goes into an SES (Handlebars) template: ``{{`` in a title must stay text, not a tag."""
+    return text.replace("{{", "{\u200b{").replace("}}", "}\u200b}")
+
+
+def _leed_context(leed: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": leed["id"], "title": _defuse(leed["title"]), "trade_label": trade_label(leed["trade"]),
+        "when": when(leed["start"], leed["end"]), "zip": leed["zip"], "price": dollars(leed["price_cents"]),
+        "seller": _defuse(leed["seller"]), "url": f"{config.public_base_url()}/leeds/{leed['id']}",
+    }
+
+
+def _make_template(leed: dict[str, Any]) -> str:
+    """Render the leed's email once; the personal parts stay SES placeholders. The HTML part takes
+    ``name_html`` (escaped by us) so the name is escaped in HTML and left as typed in the text part."""
+    html_ctx = {"leed": _leed_context(leed), "recipient_name": Markup("{{name_html}}"),
+                "unsubscribe_url": Markup("{{unsubscribe_url}}")}
+    subject, html, _ = render_email("new_leed", html_ctx)
+    _, _, text = render_email("new_leed", {**html_ctx, "recipient_name": "{{name}}"})
+    name = template_name(leed["id"])
+    mail.ensure_template(name, subject, html, text)
+    return name
+
+
+def _personal(subscriber: dict[str, Any]) -> dict[str, str]:
+    name = subscriber.get("name") or subscriber["username"]
+    return {"name": name, "name_html": str(escape(name)),
+            "unsubscribe_url": unsubscribe.link(subscriber["username"], subscriber["trade"])}
+
+
+def _page(trade: str, start: dict[str, Any] | None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    kwargs: dict[str, Any] = {
+        "IndexName": db.GSI1, "Limit": PAGE_SIZE,
+        "KeyConditionExpression": "gsi1pk = :pk",
+        "ExpressionAttributeValues": db.values(pk=f"SUBS#{trade}"),
+    }
+    if start:
+        kwargs["ExclusiveStartKey"] = db.to_ddb(start)
+    return db.query(**kwargs)
+
+
+class _Run:
+    """One invocation's share of a leed's fan-out."""
+
+    def __init__(self, leed: dict[str, Any], context: LambdaContext | None) -> None:
+        self.leed = leed
+        self.context = context
+        self.template: str | None = None
+        self.pacer: mail.Pacer | None = None
+
+    def send_batch(self, unit: dict[str, Any]) -> dict[str, Any]:
+        """Send one page; the result (saved by the idempotency record) is where the next page starts."""
+        subscribers, after = _page(self.leed["trade"], unit["start"])
+        recipients = [s for s in subscribers if s.get("email") and s["username"] != self.leed["seller"]]
+        accepted = 0
+        if recipients:
+            if self.template is None:
+                self.template = _make_template(self.leed)
+            if self.pacer is None:
+                self.pacer = mail.Pacer(mail.max_send_rate())
+            accepted = mail.send_bulk(self.template, [(s["email"], _personal(s)) for s in recipients], self.pacer)
+        metrics.add_metric(name="FanoutEmails", unit="Count", value=accepted)
+        return {"next": after, "sent": accepted}
+
+    def time_is_short(self) -> bool:
+        return self.context is not None and self.context.get_remaining_time_in_millis() < RESERVE_MILLIS
+
+
+def _self_invoke(unit: dict[str, Any]) -> dict[str, Any]:
+    """The continuation goes to this very function (its name from the runtime), not a second controller."""
+    fields = {k: unit[k] for k in ("leed_id", "batch", "start")}
+    payload = dispatch.event("notifyUsers", unit["correlation_id"], **fields)
+    clients.lambda_().invoke(FunctionName=os.environ.get("AWS_LAMBDA_FUNCTION_NAME") or
+                             config.controller_function("email"),
+                             InvocationType="Event", Payload=json.dumps(payload).encode())
+    return {"fired": True}
+
+
+def notify_users(leed_id: str, correlation_id: str, context: LambdaContext | None = None,
+                 batch: int = 0, start: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Send batches from ``batch``/``start`` on; returns what this invocation did."""
+    leed = db.get(db.leed_key(leed_id), consistent=True)
+    if leed is None:
+        raise LeedMissing(f"leed {leed_id} does not exist")
+    if batch == 0 and leed.get("status") != "for_sale":
+        # Sold or withdrawn before anyone was told: there is nothing left to offer. (A fan-out already under
+        # way finishes, so nobody is told twice or half the subscribers are skipped for good.)
+        logger.info("leed no longer for sale, no fan-out", extra={"leed_id": leed_id, "status": leed.get("status")})
+        return {"batches": 0, "sent": 0, "done": True}
+    run = _Run(leed, context)
+    handled, sent = 0, 0
+    while True:
+        unit = {"leed_id": leed_id, "batch": batch, "start": start}
+        result = run_once(run.send_batch, unit, leed_id=leed_id, key_fields="[leed_id, batch]", context=context)
+        handled, sent, batch, start = handled + 1, sent + result["sent"], batch + 1, result["next"]
+        if start is None:
+            mail.delete_template(template_name(leed_id))
+            return {"batches": handled, "sent": sent, "done": True}
+        if handled >= batches_per_invocation() or run.time_is_short():
+            hand = {"leed_id": leed_id, "batch": batch, "start": start, "correlation_id": correlation_id}
+            fired = run_once(_self_invoke, hand, leed_id=leed_id, key_fields="[leed_id, batch]", context=context)
+            logger.info("fan-out continues in a new invocation",
+                        extra={"leed_id": leed_id, "batch": batch, "fired": fired})
+            return {"batches": handled, "sent": sent, "done": False, "next_batch": batch}

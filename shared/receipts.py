@@ -1,0 +1,59 @@
+"""sendSaleReceipts: after a sale, the buyer gets the leed's full details and the seller a sale notice.
+
+Each email is sent at most once per leed (``shared.idempotent``), whatever the correlation id of a repeat.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import db, mail
+from shared.bookkeeping import LeedMissing
+from shared.emails import render_email
+from shared.formatting import dollars, trade_label, when
+from shared.idempotent import run_once
+from shared.observability import logger
+
+# (role, template, whose profile receives it)
+RECEIPTS = (("buyer", "sale_receipt_buyer", "buyer"), ("seller", "sale_notice_seller", "seller"))
+
+
+def _leed_context(leed: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": leed["id"], "title": leed["title"], "trade_label": trade_label(leed["trade"]),
+        "when": when(leed["start"], leed["end"]), "zip": leed["zip"], "address": leed["address"],
+        "details": leed.get("details") or "", "price": dollars(leed["price_cents"]),
+        "seller": _display_name(leed["seller"]), "buyer": _display_name(leed["buyer"]),
+        "sold_at": leed.get("sold_at", ""),
+    }
+
+
+def _display_name(username: str) -> str:
+    profile = db.get(db.profile_key(username)) or {}
+    return profile.get("name") or username
+
+
+def _send(unit: dict[str, Any]) -> dict[str, Any]:
+    profile = db.get(db.profile_key(unit["username"]), consistent=True) or {}
+    address = profile.get("email")
+    if not address:
+        logger.warning("no email address, receipt not sent", extra={"leed_id": unit["leed_id"], "role": unit["role"]})
+        return {"sent": False}
+    context = {"leed": unit["leed"], "recipient_name": profile.get("name") or unit["username"]}
+    subject, html, text = render_email(unit["template"], context)
+    return {"sent": True, "message_id": mail.send_one(address, subject, html, text)}
+
+
+def send_sale_receipts(leed_id: str, context: LambdaContext | None = None) -> dict[str, bool]:
+    leed = db.get(db.leed_key(leed_id), consistent=True)
+    if leed is None or leed.get("status") != "sold":
+        raise LeedMissing(f"leed {leed_id} is not a sold leed")  # never normal: retry, then the failure queue
+    shown = _leed_context(leed)
+    sent = {}
+    for role, template, field in RECEIPTS:
+        unit = {"leed_id": leed_id, "role": role, "template": template, "username": leed[field], "leed": shown}
+        result = run_once(_send, unit, leed_id=leed_id, key_fields="[leed_id, role]", context=context)
+        sent[role] = bool(result.get("sent"))
+    return sent
