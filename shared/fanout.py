@@ -109,6 +109,10 @@ class _Run:
         return self.context is not None and self.context.get_remaining_time_in_millis() < RESERVE_MILLIS
 
 
+def _clean_up(unit: dict[str, Any]) -> dict[str, Any]:
+    return {"deleted": mail.delete_template(template_name(unit["leed_id"]))}
+
+
 def _self_invoke(unit: dict[str, Any]) -> dict[str, Any]:
     """The continuation goes to this very function (its name from the runtime), not a second controller."""
     fields = {k: unit[k] for k in ("leed_id", "batch", "start")}
@@ -137,7 +141,7 @@ def notify_users(leed_id: str, correlation_id: str, context: LambdaContext | Non
         result = run_once(run.send_batch, unit, leed_id=leed_id, key_fields="[leed_id, batch]", context=context)
         handled, sent, batch, start = handled + 1, sent + result["sent"], batch + 1, result["next"]
         if start is None:
-            mail.delete_template(template_name(leed_id))
+            run_once(_clean_up, {"leed_id": leed_id}, leed_id=leed_id, key_fields="leed_id", context=context)
             return {"batches": handled, "sent": sent, "done": True}
         if handled >= batches_per_invocation() or run.time_is_short():
             hand = {"leed_id": leed_id, "batch": batch, "start": start, "correlation_id": correlation_id}

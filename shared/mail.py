@@ -84,13 +84,17 @@ def ensure_template(name: str, subject: str, html: str, text: str) -> None:
             raise
 
 
-def delete_template(name: str) -> None:
-    """SES keeps at most 20,000 templates per account, so a finished fan-out removes its own."""
+def delete_template(name: str) -> bool:
+    """SES keeps at most 20,000 templates per account, so a finished fan-out removes its own. Looks first:
+    deleting a template that is not there is an error on some SES implementations (moto among them)."""
     try:
-        clients.ses().delete_template(TemplateName=name)
+        clients.ses().get_template(TemplateName=name)
     except ClientError as exc:
-        if exc.response["Error"]["Code"] not in ("TemplateDoesNotExist", "NotFoundException"):
-            raise
+        if exc.response["Error"]["Code"] == "TemplateDoesNotExist":
+            return False
+        raise
+    clients.ses().delete_template(TemplateName=name)
+    return True
 
 
 def send_bulk(template: str, destinations: list[tuple[str, dict[str, str]]], pacer: Pacer) -> int:

@@ -15,6 +15,7 @@ class Reply:
     status: int
     body: Any
     headers: dict[str, str]
+    raw_body: str = ""
 
 
 def proxy_event(
@@ -64,5 +65,7 @@ def call(module: ModuleType, method: str, resource: str, context: Any, **kwargs:
     result = module.handler(proxy_event(method, resource, **kwargs), context)
     headers = {k: v[0] if isinstance(v, list) else v for k, v in (result.get("multiValueHeaders") or {}).items()}
     headers.update(result.get("headers") or {})
-    text = result.get("body")
-    return Reply(status=int(result["statusCode"]), body=json.loads(text) if text else None, headers=headers)
+    text = result.get("body") or ""
+    is_json = "json" in headers.get("Content-Type", "application/json")
+    return Reply(status=int(result["statusCode"]), body=json.loads(text) if text and is_json else None,
+                 headers=headers, raw_body=text)

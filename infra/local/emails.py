@@ -9,17 +9,26 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
 
 _lock = threading.Lock()
+# Emails per second the emulated account may send (LEEDZ_SES_MAX_SEND_RATE overrides).
+DEFAULT_SEND_RATE = 200.0
 _sent: list[dict[str, Any]] = []
 
 
 def items() -> list[dict[str, Any]]:
     with _lock:
         return list(_sent)
+
+
+def clear() -> None:
+    """Tests: forget every email recorded so far in this process."""
+    with _lock:
+        _sent.clear()
 
 
 def _record(source: str, recipients: list[str], subject: str, html: str | None, text: str | None) -> None:
@@ -108,10 +117,25 @@ def _wrap(cls: Any, method: str, capture: Callable[[Any], None]) -> None:
     setattr(cls, method, wrapper)
 
 
+def _send_rate() -> float:
+    return float(os.environ.get("LEEDZ_SES_MAX_SEND_RATE", "") or DEFAULT_SEND_RATE)
+
+
 def install() -> None:
     """Wrap moto's SES handlers in this process (the in-process moto server)."""
+    from moto.ses import models
     from moto.ses.responses import EmailResponse
     from moto.sesv2.responses import SESV2Response
+
+    # moto reports a sandbox account's MaxSendRate of 1 email/s, and the email controller paces itself by it:
+    # a local fan-out to a few thousand demo subscribers would take an hour. Report a production-like rate.
+    original_quota = models.SESQuota.__init__
+    if not getattr(original_quota, "_leedz_wrapped", False):
+        def quota(self: Any, sent: int) -> None:
+            original_quota(self, sent)
+            self.max_send_rate = _send_rate()
+        quota._leedz_wrapped = True  # type: ignore[attr-defined]
+        models.SESQuota.__init__ = quota  # type: ignore[method-assign]
 
     _wrap(EmailResponse, "send_email", _v1_simple)
     _wrap(EmailResponse, "send_templated_email", _v1_templated)
