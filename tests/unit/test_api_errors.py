@@ -1,0 +1,75 @@
+"""shared.api's error mapping, through a tiny app built with ``make_app``: what a caller sees, status and body."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from aws_lambda_powertools.event_handler.router import Router
+from pydantic import BaseModel
+
+from shared.api import make_app
+from tests.apigw import proxy_event
+
+
+class Thing(BaseModel):
+    name: str
+    count: int
+
+
+router = Router()
+
+
+@router.get("/things/<thing_id>")
+def broken_thing(thing_id: str) -> Thing:
+    # Our bug on purpose: ``count`` is missing, so the answer fails its declared response model.
+    return {"name": thing_id}  # type: ignore[return-value]
+
+
+@router.get("/good/<thing_id>")
+def good_thing(thing_id: str) -> Thing:
+    return Thing(name=thing_id, count=1)
+
+
+@router.post("/things")
+def add_thing(thing: Thing) -> Thing:
+    return thing
+
+
+app = make_app(router)
+
+
+def _resolve(event: dict[str, Any], lambda_context: Any) -> tuple[int, str]:
+    result = app.resolve(event, lambda_context)
+    return int(result["statusCode"]), result["body"]
+
+
+def test_response_failing_its_model_is_500_internal_and_logged(lambda_context, caplog: pytest.LogCaptureFixture):
+    with caplog.at_level(logging.ERROR, logger="leedz"):
+        status, body = _resolve(proxy_event("GET", "/things/{thing_id}", path_params={"thing_id": "a"}),
+                                lambda_context)
+    assert status == 500
+    assert body == '{"error":"internal","message":"Something went wrong on our side."}'
+    # One ERROR naming the field that broke (not its value: answers may hold private details).
+    [record] = [r for r in caplog.records if r.getMessage() == "response failed its declared model"]
+    assert record.levelno == logging.ERROR
+    assert record.errors == [{"loc": ["response", "count"], "type": "missing"}]
+
+
+def test_valid_response_passes(lambda_context):
+    status, body = _resolve(proxy_event("GET", "/good/{thing_id}", path_params={"thing_id": "a"}), lambda_context)
+    assert (status, body) == (200, '{"name":"a","count":1}')
+
+
+def test_request_failing_its_model_is_still_422_with_details(lambda_context):
+    status, body = _resolve(proxy_event("POST", "/things", body={"name": "a", "count": "many"}), lambda_context)
+    assert status == 422
+    assert '"error":"validation_error"' in body
+    assert '"field":"count"' in body
+
+
+def test_malformed_json_is_400(lambda_context):
+    status, body = _resolve(proxy_event("POST", "/things", raw_body="{not json"), lambda_context)
+    assert status == 400
+    assert '"error":"bad_request"' in body
