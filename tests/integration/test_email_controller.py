@@ -16,7 +16,7 @@ from handlers import unsubscribe_link
 from shared import clients, db, subscriptions, users
 from tests.apigw import call
 from tests.integration.controller_helpers import bought, posted, trade_counters, withdrawn
-from tests.integration.email_helpers import inbox, recipients, ses_calls, subscribe_many  # noqa: F401
+from tests.integration.email_helpers import recipients, subscribe_many
 
 EVENTS = Path(__file__).parents[2] / "events" / "email_controller"
 

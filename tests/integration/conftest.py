@@ -1,0 +1,30 @@
+"""Fixtures for the moto tests of emails: what SES received, and how many SES calls it took."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from infra.local import emails as recorder
+from shared import clients, mail
+
+
+@pytest.fixture
+def inbox(aws: None, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Every email sent from now on, as each recipient got it; SES paced at 1,000/s so tests stay fast."""
+    monkeypatch.setenv("LEEDZ_SES_MAX_SEND_RATE", "1000")
+    recorder.install()
+    recorder.clear()
+    mail.forget_quota()
+    yield recorder.items
+    recorder.clear()
+
+
+@pytest.fixture
+def ses_calls(aws: None) -> Counter:
+    """SES API operations actually sent, by name (botocore's own event hook on the real client)."""
+    counts: Counter = Counter()
+    clients.ses().meta.events.register("before-call.ses.*", lambda model, **_: counts.update([model.name]))
+    return counts
