@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
 
+import PIL.ImageOps  # noqa: F401 - every invocation decodes: load Pillow at init (shared.thumbnails imports it lazily)
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 

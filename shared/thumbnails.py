@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from PIL import Image
+
+# Pillow is imported where images are decoded, not here: the attachment handlers import this module only for
+# ``extension`` and would otherwise pay ~35 ms of cold start for a library they never call (bench/cold_import.py).
 
 MAX_SIDE = 320
 # A 12 MP phone photo is 12e6 pixels; 50 MP covers current flagship cameras. Above that we refuse without
@@ -42,6 +46,8 @@ def format_for_key(key: str) -> str:
 
 
 def _open(source: bytes | Path | BinaryIO, expected: str) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     try:
         # ``formats`` limits Pillow's sniffing to the declared format: a PNG named .jpg is refused here.
@@ -64,6 +70,8 @@ def _encodable(image: Image.Image, fmt: str) -> Image.Image:
 
 def make_thumbnail(source: bytes | Path | BinaryIO, fmt: str, max_side: int = MAX_SIDE) -> bytes:
     """Thumbnail of ``source`` in format ``fmt`` (``JPEG``/``PNG``/``GIF``), at most ``max_side`` px long."""
+    from PIL import ImageOps
+
     with _open(source, fmt) as image:
         # JPEG only: decode at 1/2, 1/4 or 1/8 scale straight from the DCT; a 12 MP photo then never exists
         # in memory at full size. ``draft`` keeps both sides >= the request, so quality is unaffected.
