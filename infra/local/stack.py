@@ -69,6 +69,7 @@ class Stack:
         emails.install()
         s3post.install()
         template = cfn.load(Path(os.environ.get("LEEDZ_TEMPLATE") or cfn.TEMPLATE))
+        self._override_parameters(template)
         self.resolver = Resolver(template, self.endpoint)
         self.functions: dict[str, Function] = functions(template, self.endpoint)
         self.clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
@@ -88,6 +89,19 @@ class Stack:
         self._hook_s3()
         self._background()
         self.ready = True
+
+    def _override_parameters(self, template: dict[str, Any]) -> None:
+        """Template parameters as ``sam deploy --parameter-overrides`` would set them: PublicBaseUrl is this
+        API (so links in emails work locally), and ``LEEDZ_PARAMETERS="Name=value,..."`` sets any other."""
+        params = template.get("Parameters") or {}
+        overrides = {"PublicBaseUrl": f"http://127.0.0.1:{self.api_port}"} if "PublicBaseUrl" in params else {}
+        for pair in filter(None, os.environ.get("LEEDZ_PARAMETERS", "").split(",")):
+            name, _, value = pair.partition("=")
+            overrides[name.strip()] = value.strip()
+        for name, value in overrides.items():
+            if name not in params:
+                raise SystemExit(f"LEEDZ_PARAMETERS: the template has no parameter {name!r}")
+            params[name] = {**params[name], "Default": value}
 
     def _background(self) -> None:
         threads = [threading.Thread(target=self._schedule, args=(fn, expr), daemon=True)
