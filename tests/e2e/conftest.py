@@ -102,3 +102,12 @@ def chaos_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
     """The real template with every async event delivered twice and a third of attempts failing."""
     yield from _start(tmp_path_factory, LEEDZ_DUPLICATE_RATE="1", LEEDZ_FAULT_RATE="0.3", LEEDZ_SEED="3",
                       LEEDZ_PREWARM="0")
+
+
+@pytest.fixture(scope="session")
+def faulty_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """The real template as issue 6 asks: 30% of async attempts fail (half before the handler, half after
+    it returned), 10% of accepted events are delivered twice."""
+    seed = os.environ.get("LEEDZ_CHAOS_SEED", "4")
+    yield from _start(tmp_path_factory, LEEDZ_FAULT_RATE="0.3", LEEDZ_DUPLICATE_RATE="0.1", LEEDZ_SEED=seed,
+                      LEEDZ_PREWARM="0")
