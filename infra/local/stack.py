@@ -18,7 +18,7 @@ from urllib.parse import quote_plus, unquote_plus
 import boto3
 
 from infra import cfn
-from infra.local import emails, reload, resources, s3post
+from infra.local import emails, reload, resources, s3post, transactions
 from infra.local.asyncq import AsyncInvoker, Settings
 from infra.local.stats import Stats
 from infra.local.template import ACCOUNT, REGION, Destination, Function, Resolver, functions
@@ -68,6 +68,7 @@ class Stack:
         self.endpoint = f"http://{host}:{port}"
         emails.install()
         s3post.install()
+        transactions.install()
         template = cfn.load(Path(os.environ.get("LEEDZ_TEMPLATE") or cfn.TEMPLATE))
         self._override_parameters(template)
         self.resolver = Resolver(template, self.endpoint)
@@ -122,8 +123,8 @@ class Stack:
     def invoke(self, name: str, event: Any, request_id: str | None = None) -> Result:
         """Synchronous invocation of ``name`` (a logical id): counted, logged like Lambda's REPORT line."""
         result = self.pools[name].invoke(event, request_id or str(uuid.uuid4()))
-        self.stats.invocation(name, result.outcome)
-        self.stats.aws_calls(result.calls)
+        self.stats.invocation(name, result.outcome, result.duration_ms)
+        self.stats.aws_calls(result.calls, name)
         log(name, type="REPORT", request_id=result.request_id, outcome=result.outcome,
             duration_ms=result.duration_ms, correlation_id=_correlation(event),
             **({} if result.ok else {"error": result.payload.get("errorType")}))
