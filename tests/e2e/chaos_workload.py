@@ -18,6 +18,7 @@ from typing import Any
 import requests
 
 TRADES = ("live-music", "face-painting")
+STATS = ("posted", "sold", "bought", "earned_cents", "spent_cents")
 
 
 @dataclass
@@ -144,14 +145,19 @@ def _counters(api: str, outcome: Outcome) -> dict[str, int]:
             buyer["spent_cents"] += leed["price_cents"]
     for user, counts in expect.items():
         stats = requests.get(f"{api}/users/me", headers=_token(api, user), timeout=30).json()["stats"]
-        wrong += sum(1 for k in ("posted", "sold", "bought", "earned_cents", "spent_cents")
-                     if stats[k] != counts[k])
+        bad = [f"{user}.{k}={stats[k]} (want {counts[k]})" for k in STATS if stats[k] != counts[k]]
+        wrong += len(bad)
+        for line in bad:
+            print(line)
     after = _trades(api)
     for trade in TRADES:
         leeds = [i for i, leed in outcome.posted.items() if leed["trade"] == trade]
         moved = {k: after[trade][k] - outcome.trades_before[trade][k] for k in ("leeds_posted", "leeds_sold")}
-        wrong += moved != {"leeds_posted": len([i for i in leeds if i not in outcome.withdrawn]),
+        want = {"leeds_posted": len([i for i in leeds if i not in outcome.withdrawn]),
                            "leeds_sold": len([i for i in leeds if i in outcome.sold])}
+        if moved != want:
+            wrong += 1
+            print(f"trade {trade}: counters moved {moved}, want {want}")
     return {"counters_checked": len(expect) * 5 + len(TRADES), "counters_wrong": wrong}
 
 
