@@ -166,3 +166,16 @@ def test_duplicated_and_failing_async_events_still_send_each_email_once(chaos_st
     assert recipients == ["bob@example.com", "carol@example.com"]
     stats = chaos_stack.get("/_local/stats").json()
     assert stats["async"]["duplicated"] >= 1
+
+
+def test_no_email_address_or_private_detail_reaches_the_logs(stack):
+    leed = post_leed(stack, trade="dj", days=60).json()
+    assert requests.post(f"{stack.api}/leeds/{leed['id']}/buy", headers=auth(stack, "carol"), timeout=30).ok
+    stack.wait_idle()
+    assert emails_for(stack, leed["id"])  # emails did go out (to addresses the logs must not show)
+    function_lines = [line for line in stack.log.read_text().splitlines()
+                      if line.split(" | ", 1)[0].endswith(("Function", "Controller", "Sweeper"))]
+    assert any(leed["id"] in line for line in function_lines)
+    leaks = [line for line in function_lines if "@example.com" in line or "Call the bride" in line
+             or leed["location"]["address"] in line]
+    assert leaks == []
