@@ -38,6 +38,9 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog is 5: a burst of concurrent clients (API Gateway takes thousands) would
+    # overflow it and see connections reset.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client hanging up mid-request is routine (health polls, Ctrl-C in curl): no traceback for it."""
