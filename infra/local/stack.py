@@ -18,7 +18,7 @@ from urllib.parse import quote_plus, unquote_plus
 import boto3
 
 from infra import cfn
-from infra.local import emails, reload, resources, s3post, transactions
+from infra.local import ddb_lock, emails, reload, resources, s3post, transactions
 from infra.local.asyncq import AsyncInvoker, Settings
 from infra.local.stats import Stats
 from infra.local.template import ACCOUNT, REGION, Destination, Function, Resolver, functions
@@ -62,6 +62,7 @@ class Stack:
         for var in [v for v in os.environ if v.startswith("AWS_ENDPOINT_URL")]:
             os.environ.pop(var)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+        ddb_lock.install()  # moto's DynamoDB is not thread-safe; our workers call it concurrently
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.moto.start()
         host, port = self.moto.get_host_and_port()
