@@ -9,7 +9,7 @@ import time
 import requests
 from PIL import Image
 
-from tests.e2e.test_marketplace_flow import auth, need, post_leed
+from tests.e2e.test_marketplace_flow import auth, post_leed
 
 MiB = 1024 * 1024
 
@@ -43,7 +43,6 @@ def poll(url: str, timeout: float = 20) -> requests.Response:
 
 
 def test_upload_then_poll_the_thumbnail_until_it_exists(stack):
-    need("handlers/add_attachment.py", "controllers/thumbnail.py")
     created = new_attachment(stack)
     assert requests.get(created["thumbnail_url"], timeout=10).status_code == 404  # not converted yet
     assert upload(created, jpeg((3000, 2000))).status_code == 204
@@ -58,7 +57,6 @@ def test_upload_then_poll_the_thumbnail_until_it_exists(stack):
 
 
 def test_a_corrupt_upload_reaches_the_failure_destination_with_its_key(stack):
-    need("handlers/add_attachment.py", "controllers/thumbnail.py")
     created = new_attachment(stack)
     assert upload(created, b"\xff\xd8\xff this is not a jpeg").status_code == 204
     deadline, record = time.time() + 30, None
@@ -77,7 +75,6 @@ def test_a_corrupt_upload_reaches_the_failure_destination_with_its_key(stack):
 
 def test_an_upload_over_10_mib_is_refused_by_s3(stack):
     """The local stack enforces the POST policy (infra/local/s3post.py), as S3 does; moto alone would not."""
-    need("handlers/add_attachment.py")
     created = new_attachment(stack)
     resp = upload(created, b"\0" * (10 * MiB + 1))
     assert resp.status_code == 400 and "EntityTooLarge" in resp.text
