@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -78,6 +79,14 @@ def _limit_body(app: APIGatewayRestResolver, next_middleware: NextMiddleware) ->
     return next_middleware(app)
 
 
+def _undecodable(app: APIGatewayRestResolver, exc: UnicodeDecodeError) -> Response:
+    """powertools decodes a base64 body (what the gateway sends for bytes that are not UTF-8) as UTF-8 while it
+    validates, before any middleware of ours runs: such a body is malformed JSON, a 400, not a crash."""
+    if app.current_event.is_base64_encoded:
+        return _error(BadRequest("The request body must be a JSON object."))
+    return _unexpected(exc)
+
+
 def make_app(*routers: Router) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True)
     app.use([_limit_body])
@@ -85,6 +94,7 @@ def make_app(*routers: Router) -> APIGatewayRestResolver:
         app.include_router(router)
     app.exception_handler(AppError)(_error)
     app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(UnicodeDecodeError)(partial(_undecodable, app))
     app.not_found(lambda _exc: _error(NotFound("No such route.")))
     app.exception_handler(NotFoundError)(lambda _exc: _error(NotFound("No such route.")))
     app.exception_handler(Exception)(_unexpected)

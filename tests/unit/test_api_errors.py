@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from typing import Any
 
@@ -73,3 +74,17 @@ def test_malformed_json_is_400(lambda_context):
     status, body = _resolve(proxy_event("POST", "/things", raw_body="{not json"), lambda_context)
     assert status == 400
     assert '"error":"bad_request"' in body
+
+
+def test_body_that_is_not_utf8_is_400_not_500(lambda_context):
+    event = proxy_event("POST", "/things", raw_body=base64.b64encode(b"n\xfa\xff{").decode())
+    event["isBase64Encoded"] = True
+    status, body = _resolve(event, lambda_context)
+    assert status == 400
+    assert '"error":"bad_request"' in body
+
+
+def test_base64_utf8_json_body_still_works(lambda_context):
+    event = proxy_event("POST", "/things", raw_body=base64.b64encode(b'{"name":"a","count":2}').decode())
+    event["isBase64Encoded"] = True
+    assert _resolve(event, lambda_context) == (200, '{"name":"a","count":2}')
