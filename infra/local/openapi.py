@@ -7,6 +7,7 @@ import json
 import threading
 from typing import Any
 
+from infra.local import api_doc
 from infra.local.template import Function
 
 _lock = threading.Lock()
@@ -34,6 +35,8 @@ def _build(functions: dict[str, Function]) -> dict[str, Any]:
             missing.append(fn.module)
     app = make_app(*routers)
     doc = json.loads(app.get_openapi_json_schema(title="leedz", version="0.1.0"))
+    protected = {api_doc.route_key(r.method, r.path) for fn in functions.values() for r in fn.routes if not r.public}
+    api_doc.complete(doc, protected)
     if missing:
         doc["x-leedz-missing-handlers"] = sorted(missing)
     return doc

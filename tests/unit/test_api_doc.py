@@ -1,0 +1,66 @@
+"""The OpenAPI document the local stack publishes: every route described, errors in the contract's shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.local import api_doc, openapi, template
+
+CONTRACT_ERRORS = {"400", "401", "403", "404", "409", "413", "415", "422"}
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict:
+    return openapi._build(template.functions())
+
+
+def _operations(doc: dict):
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            yield method, path, operation
+
+
+def test_every_route_of_the_template_is_described(doc):
+    template_routes = {api_doc.route_key(r.method, r.path) for fn in template.functions().values() for r in fn.routes}
+    documented = {api_doc.route_key(m, p) for m, p, _ in _operations(doc)}
+    described = {api_doc.route_key(m, p) for m, p in api_doc.ROUTES}
+    assert "x-leedz-missing-handlers" not in doc
+    assert documented == template_routes
+    assert documented <= described, f"add these to api_doc.ROUTES: {sorted(documented - described)}"
+
+
+def test_errors_are_documented_in_the_contract_shape(doc):
+    seen: set[str] = set()
+    for _, _, operation in _operations(doc):
+        for status, response in operation["responses"].items():
+            if status.startswith(("4", "5")):
+                seen.add(status)
+                schema = response["content"]["application/json"]["schema"]
+                assert schema["allOf"][0] == {"$ref": "#/components/schemas/Error"}
+                assert schema["allOf"][1]["properties"]["error"]["const"] == api_doc.ERROR_CODES[int(status)]
+    assert seen >= CONTRACT_ERRORS
+    error = doc["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"error", "message"} and "details" in error["properties"]
+    assert "HTTPValidationError" not in doc["components"]["schemas"]  # powertools' shape, never sent
+
+
+def test_protected_routes_need_a_bearer_token_and_may_answer_401(doc):
+    ops = {(m, p): op for m, p, op in _operations(doc)}
+    assert "security" not in ops["get", "/trades"] and "401" not in ops["get", "/trades"]["responses"]
+    buy = ops["post", "/leeds/{leed_id}/buy"]
+    assert buy["security"] == [{"bearer": []}]
+    assert {"200", "401", "403", "404", "409"} <= set(buy["responses"])
+    assert doc["components"]["securitySchemes"]["bearer"] == {"type": "http", "scheme": "bearer"}
+
+
+def test_success_statuses_and_bodies_are_the_contract_s(doc):
+    ops = {(m, p): op for m, p, op in _operations(doc)}
+    post = ops["post", "/leeds"]["responses"]
+    assert set(post) == {"201", "400", "401", "409", "413", "422"}
+    assert post["201"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/FullLeed"}
+    assert "Location" in post["201"]["headers"]
+    assert "content" not in ops["delete", "/leeds/{leed_id}"]["responses"]["204"]
+    public = doc["components"]["schemas"]["PublicLeed"]
+    assert public["additionalProperties"] is False and "details" not in public["properties"]
+    trade = next(p for p in ops["get", "/leeds"]["parameters"] if p["name"] == "trade")
+    assert "dj" in trade["schema"]["enum"]
