@@ -1,16 +1,18 @@
 """Cold-import time of every function module in ``infra/template.yaml`` against ``import boto3`` alone.
 
-Run: ``.venv/bin/python bench/cold_import.py [--runs N] [--why MODULE ...]``. No stack is needed: importing a
-module talks to no AWS service.
+Run: ``.venv/bin/python bench/cold_import.py [--runs N] [--compare ROOT] [--why [MODULE ...]]``. No stack is
+needed: importing a module talks to no AWS service.
 
 How it is measured: each sample is a fresh interpreter (``python -c``) started in the repository root, as Lambda
 puts the code on ``sys.path``, with the function's own environment from the template (plus what a Lambda
 container sets); it times ``import MODULE`` with ``time.perf_counter`` around the import, so interpreter
 start-up (the same for every module) is left out. Rounds are interleaved (every module once per round, boto3
 first) so a busy machine slows all modules alike, and the figure is the median of the rounds. The ratio is
-module median / ``import boto3`` median; the goal is at most 1.5. The "handler floor" row imports only the
+module median / ``import boto3`` median (the goal is at most 1.5); the same ratio of the minimums is printed
+too, as it is the least disturbed by other load on the machine. The "handler floor" row imports only the
 libraries every HTTP handler needs whatever its own code (``FLOOR``): no handler can be faster than that.
-``--root`` measures another checkout of the repository (e.g. a ``git worktree`` of an older commit).
+``--root`` measures another checkout of the repository; ``--compare ROOT`` measures a second one in the same
+interleaved rounds (before/after a change: ``git worktree add /tmp/before COMMIT``).
 
 ``--why`` runs ``python -X importtime`` for the named modules (median per package over the rounds) and charges
 each imported module's own time to the nearest third-party or project package above it in the import tree
@@ -87,52 +89,67 @@ def import_tree_costs(module: str, env: dict[str, str], root: Path = ROOT) -> di
     return costs
 
 
+def measure(names: dict[str, dict[str, str]], roots: list[Path], runs: int) -> dict[tuple[Path, str], list[float]]:
+    """Interleaved rounds: every module from every checkout once per round. One that fails to import is dropped
+    (an empty list)."""
+    samples: dict[tuple[Path, str], list[float]] = {(r, n): [] for r in roots for n in names}
+    failed: set[tuple[Path, str]] = set()
+    for _ in range(runs):
+        for name, env in names.items():
+            for root in roots:
+                if (root, name) in failed:
+                    continue
+                took = import_seconds(name, env, root)
+                if took is None:
+                    failed.add((root, name))
+                    samples[(root, name)].clear()
+                else:
+                    samples[(root, name)].append(took)
+    return samples
+
+
+def _row(label: str, got: list[float], base: tuple[float, float]) -> tuple[str, float | None]:
+    if not got:
+        return f"{label:40} {'import failed':>9}", None
+    med, low = statistics.median(got), min(got)
+    return (f"{label:40} {med * 1000:9.1f} {low * 1000:7.1f} {med / base[0]:6.2f} {low / base[1]:6.2f}",
+            med / base[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="rounds (median of these); at least 5")
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose modules to import")
+    parser.add_argument("--compare", type=Path, metavar="ROOT",
+                        help="also measure this checkout (e.g. a git worktree of an older commit), same rounds")
     parser.add_argument("--why", nargs="*", default=None, metavar="MODULE",
                         help="also break these modules' import time down by package (no names: the slowest)")
     args = parser.parse_args()
     runs = max(5, args.runs)
-    root = args.root.resolve()
+    roots = [args.root.resolve()] + ([args.compare.resolve()] if args.compare else [])
     mods = targets()
     floor = " ".join(FLOOR)
-    envs = {BASELINE: next(iter(mods.values())), floor: next(iter(mods.values())), **mods}
-    samples: dict[str, list[float]] = {name: [] for name in envs}
-    failed: set[str] = set()
-    for _ in range(runs):
-        for name, env in envs.items():
-            if name in failed:
-                continue
-            took = import_seconds(name, env, root)
-            if took is None:
-                failed.add(name)
-            else:
-                samples[name].append(took)
-    base = statistics.median(samples[BASELINE])
-    print(f"cold import of {root}: fresh interpreter per sample, perf_counter around the import, median of "
-          f"{runs} interleaved rounds ({sys.executable}, Python {sys.version.split()[0]})")
-    print(f"{'module':40} {'median ms':>9} {'min ms':>7} {'ratio':>6}  goal <= {GOAL}x")
-    print(f"{'import ' + BASELINE:40} {base * 1000:9.1f} {min(samples[BASELINE]) * 1000:7.1f} {1:6.2f}")
-    fmed = statistics.median(samples[floor])
-    print(f"{'(handler floor: ' + ' + '.join(m.split('.')[-1] for m in FLOOR) + ')':40} {fmed * 1000:9.1f} "
-          f"{min(samples[floor]) * 1000:7.1f} {fmed / base:6.2f}")
-    worst = []
-    for name in mods:
-        if name in failed:
-            print(f"{name:40} {'import failed':>9}")
-            continue
-        med = statistics.median(samples[name])
-        ratio = med / base
-        worst.append((ratio, name))
-        print(f"{name:40} {med * 1000:9.1f} {min(samples[name]) * 1000:7.1f} {ratio:6.2f}  "
-              f"{'ok' if ratio <= GOAL else 'over'}")
-    met = sum(r <= GOAL for r, _ in worst)
-    print(f"{met} of {len(worst)} modules within {GOAL}x of import boto3")
+    names = {BASELINE: next(iter(mods.values())), floor: next(iter(mods.values())), **mods}
+    samples = measure(names, roots, runs)
+    print(f"cold import: fresh interpreter per sample, perf_counter around the import, {runs} interleaved rounds "
+          f"(every module{' from both checkouts' if len(roots) > 1 else ''} once a round; {sys.executable}, "
+          f"Python {sys.version.split()[0]}); ratio = module / import boto3, of the medians and of the minimums")
+    for root in roots:
+        base = (statistics.median(samples[(root, BASELINE)]), min(samples[(root, BASELINE)]))
+        print(f"\n{root}")
+        print(f"{'module':40} {'median ms':>9} {'min ms':>7} {'ratio':>6} {'(min)':>6}  goal <= {GOAL}x")
+        print(_row(f"import {BASELINE}", samples[(root, BASELINE)], base)[0])
+        print(_row("(handler floor: libraries only)", samples[(root, floor)], base)[0])
+        ratios = []
+        for name in mods:
+            line, ratio = _row(name, samples[(root, name)], base)
+            print(line + ("" if ratio is None else f"  {'ok' if ratio <= GOAL else 'over'}"))
+            if ratio is not None:
+                ratios.append((ratio, name))
+        print(f"{sum(r <= GOAL for r, _ in ratios)} of {len(mods)} modules within {GOAL}x of import boto3 (medians)")
     if args.why is not None:
-        for name in args.why or [max(worst)[1]]:
-            why(name, envs.get(name) or envs[BASELINE], runs, root)
+        for name in args.why or [max(ratios)[1]]:
+            why(name, names.get(name) or names[BASELINE], runs, roots[0])
 
 
 def why(module: str, env: dict[str, str], runs: int, root: Path) -> None:
