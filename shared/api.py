@@ -42,7 +42,25 @@ def _internal() -> Response:
     return json_response(500, {"error": "internal", "message": "Something went wrong on our side."})
 
 
-def _validation_error(exc: RequestValidationError) -> Response:
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _too_large(app: APIGatewayRestResolver) -> Response | None:
+    body = app.current_event.body or ""
+    size = len(body) * 3 // 4 if app.current_event.is_base64_encoded else len(body.encode())
+    if size > MAX_BODY_BYTES:
+        return _error(TooLarge(f"The request body is over {MAX_BODY_BYTES // 1024} KiB."))
+    return None
+
+
+def _limit_body(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    """Refuse oversized bodies (API Gateway itself allows up to 10 MB). powertools validates a route's inputs
+    before any middleware of ours runs, so the error handlers below check the size first too: an oversized
+    body is 413 whether or not it is also invalid."""
+    return _too_large(app) or next_middleware(app)
+
+
+def _validation_error(app: APIGatewayRestResolver, exc: RequestValidationError) -> Response:
     errors = exc.errors()
     # powertools raises the same error type when a handler's answer fails its declared response model: that is
     # our bug, not the caller's, so it is a 500 (and logged), never a 422 blaming the request.
@@ -50,6 +68,9 @@ def _validation_error(exc: RequestValidationError) -> Response:
         logger.error("response failed its declared model", extra={"errors": [
             {"loc": list(e.get("loc", ())), "type": e.get("type")} for e in errors]})
         return _internal()
+    too_large = _too_large(app)
+    if too_large:
+        return too_large
     # powertools reports a body that is not JSON (or absent) as a validation error; the contract says 400.
     if any(e.get("type") == "json_invalid" or (e.get("type") == "missing" and tuple(e.get("loc", ())) == ("body",))
            for e in errors):
@@ -67,23 +88,11 @@ def _unexpected(exc: Exception) -> Response:
     return _internal()
 
 
-MAX_BODY_BYTES = 64 * 1024
-
-
-def _limit_body(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
-    """Refuse oversized bodies before validation parses them (API Gateway itself allows up to 10 MB)."""
-    body = app.current_event.body or ""
-    size = len(body) * 3 // 4 if app.current_event.is_base64_encoded else len(body.encode())
-    if size > MAX_BODY_BYTES:
-        return _error(TooLarge(f"The request body is over {MAX_BODY_BYTES // 1024} KiB."))
-    return next_middleware(app)
-
-
 def _undecodable(app: APIGatewayRestResolver, exc: UnicodeDecodeError) -> Response:
     """powertools decodes a base64 body (what the gateway sends for bytes that are not UTF-8) as UTF-8 while it
     validates, before any middleware of ours runs: such a body is malformed JSON, a 400, not a crash."""
     if app.current_event.is_base64_encoded:
-        return _error(BadRequest("The request body must be a JSON object."))
+        return _too_large(app) or _error(BadRequest("The request body must be a JSON object."))
     return _unexpected(exc)
 
 
@@ -93,7 +102,7 @@ def make_app(*routers: Router) -> APIGatewayRestResolver:
     for router in routers:
         app.include_router(router)
     app.exception_handler(AppError)(_error)
-    app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(RequestValidationError)(partial(_validation_error, app))
     app.exception_handler(UnicodeDecodeError)(partial(_undecodable, app))
     app.not_found(lambda _exc: _error(NotFound("No such route.")))
     app.exception_handler(NotFoundError)(lambda _exc: _error(NotFound("No such route.")))

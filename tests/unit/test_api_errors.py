@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from typing import Any
 
@@ -88,3 +89,19 @@ def test_base64_utf8_json_body_still_works(lambda_context):
     event = proxy_event("POST", "/things", raw_body=base64.b64encode(b'{"name":"a","count":2}').decode())
     event["isBase64Encoded"] = True
     assert _resolve(event, lambda_context) == (200, '{"name":"a","count":2}')
+
+
+def test_oversized_body_is_413_even_when_it_is_also_invalid(lambda_context):
+    # powertools validates before our middleware runs; the size must still win over 422 and 400.
+    big = "x" * (64 * 1024 + 1)
+    for raw in (json.dumps({"name": big, "count": "many"}), "{" + big):
+        status, body = _resolve(proxy_event("POST", "/things", raw_body=raw), lambda_context)
+        assert status == 413, body
+        assert '"error":"too_large"' in body
+
+
+def test_body_at_the_limit_is_validated_as_usual(lambda_context):
+    raw = json.dumps({"name": "x" * (64 * 1024 - 30), "count": 1})
+    assert len(raw) <= 64 * 1024
+    status, _ = _resolve(proxy_event("POST", "/things", raw_body=raw), lambda_context)
+    assert status == 200
