@@ -1,7 +1,7 @@
 """Fuzz every route of the running local stack from its own OpenAPI document (schemathesis).
 
 Each operation gets schema-valid (positive) and schema-breaking (negative) requests from hypothesis, with a
-bearer token on every request; path parameters are random (mostly 404) and also pinned to real leeds, one the
+bearer token (negative cases that break the Authorization header on purpose get the 401s); path parameters are random (mostly 404) and also pinned to real leeds, one the
 fuzzing user sells and one another user sells, so success answers are checked too. Every answer must be no
 5xx, have a documented status and content type, and a body and headers matching the documented schema, error
 answers included. Hypothesis is derandomized (a fixed seed per test) and keeps no example database, so CI
@@ -14,6 +14,7 @@ import contextlib
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -31,6 +32,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from shared.trades import CATALOGUE
 
 # Not ``negative_data_rejection``: bodies are normalised before their rules (whitespace stripped, so a padded
 # string over maxLength can be valid), and our token replaces the Authorization header a negative case drops.
@@ -84,14 +87,18 @@ def _run(operation: Any, mode: GenerationMode, examples: int, *, headers: dict[s
 
 
 @pytest.fixture(scope="module")
-def target(stack) -> dict[str, Any]:
-    """The schema, a token for the fuzzing user, a leed it sells and one another user sells."""
+def target(stack) -> Iterator[dict[str, Any]]:
+    """The schema, a token for the fuzzing user, a leed it sells and one another user sells. Afterwards the
+    fuzzing user is subscribed to nothing, so later tests on this stack see only the demo subscribers."""
     token, other = stack.token("fuzzer"), stack.token("fuzz-other")
+    headers = {"Authorization": f"Bearer {token}"}
     # Fetched here, with a generous timeout: the first request builds the document by importing every handler.
     document = requests.get(f"{stack.api}/_local/openapi.json", timeout=120).json()
-    return {"schema": schemathesis.openapi.from_dict(document),
-            "headers": {"Authorization": f"Bearer {token}"}, "leeds": (_leed(stack, token), _leed(stack, other)),
-            "base_url": stack.api}
+    yield {"schema": schemathesis.openapi.from_dict(document), "headers": headers,
+           "leeds": (_leed(stack, token), _leed(stack, other)), "base_url": stack.api}
+    for trade in CATALOGUE:
+        resp = requests.delete(f"{stack.api}/users/me/subscriptions/{trade}", headers=headers, timeout=30)
+        assert resp.status_code == 204, resp.text
 
 
 def _fuzz(target: dict[str, Any], operation: Any, sent: Counter) -> None:
