@@ -8,7 +8,8 @@ starts its own stack on free ports (``infra.local.launch``) with ``LEEDZ_SES_MAX
 
 How it is measured:
 - subscribers are written straight to the stack's DynamoDB (``bench/seeding.py``: the items the API would
-  write); the seller is one of them, so the expected recipients are every subscriber but the seller;
+  write, compared with those of one subscription made through the API on another trade); the seller is one
+  of them, so the expected recipients are every subscriber but the seller;
 - wall time: from just before ``POST /leeds`` until ``GET /_local/health`` reports ``pending`` 0 (every async
   invocation, continuations and bookkeeping included, finished), polled every 0.2 s;
 - SES calls: ``GET /_local/stats`` ``aws_calls_by_function.EmailController.ses`` after minus before (every SES
@@ -32,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench scripts run from anywhere
 
-from seeding import leed_body, quiet_trade, seed_subscribers
+from seeding import leed_body, quiet_trades, seed_subscribers, shape_check
 
 from infra.local.launch import Running, local_stack
 from infra.local.template import functions
@@ -66,9 +67,13 @@ def run(stack: Running, count: int, timeout: float) -> None:
     quota = stack.client("ses").get_send_quota()
     print(f"SES MaxSendRate reported by the stack: {quota['MaxSendRate']:g} emails/s "
           f"(LEEDZ_SES_MAX_SEND_RATE={SEND_RATE if stack.log else 'as the attached stack was started'})")
-    trade = quiet_trade(stack)
+    quiet = quiet_trades(stack)
+    if len(quiet) < 2:
+        raise RuntimeError("need two trades without subscribers; start a fresh stack")
+    trade = quiet[0]
     people, seconds = seed_subscribers(stack, trade, count)
-    print(f"seeded {count} subscribers of {trade!r} in {seconds:.1f} s (BatchWriteItem, profiles + subscriptions)")
+    print(f"seeded {count} subscribers of {trade!r} in {seconds:.1f} s (BatchWriteItem, profiles + subscriptions); "
+          f"seeded items vs one subscription made through the API ({quiet[-1]!r}): {shape_check(stack, quiet[-1])}")
     seller = people[0]
     expected = {p["email"]: p for p in people[1:]}  # the seller subscribes too, and must not be emailed
     token = stack.token(seller["username"], seller["email"])

@@ -6,7 +6,8 @@ Without ``--url`` it starts its own stack on free ports (``infra.local.launch``)
 
 How it is measured:
 - one stack, two trades nobody subscribes to; one of them then gets 20,000 subscribers written straight to
-  DynamoDB (``bench/seeding.py``: the items ``PUT /users/me/subscriptions/{trade}`` would leave);
+  DynamoDB (``bench/seeding.py``: the items ``PUT /users/me/subscriptions/{trade}`` would leave, compared
+  with those of one subscription made through the API on a third trade);
 - the samples come in pairs, one on each trade, in a random order within each pair (seeded), so whatever else
   the machine does, the fan-outs' starts included, slows both alike; each is the client-side wall time of one
   ``POST /leeds`` over HTTP (keep-alive session, ``time.perf_counter``), by one seller, after warm-up posts on
@@ -32,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench scripts run from anywhere
 
-from seeding import leed_body, seed_subscribers
+from seeding import leed_body, quiet_trades, seed_subscribers, shape_check
 
 from infra.local.launch import Running, local_stack
 
@@ -77,16 +78,17 @@ def _quantiles(samples: list[float]) -> tuple[float, float]:
 
 
 def run(stack: Running, samples: int, subscribers: int, gap: float) -> None:
-    quiet = [t["name"] for t in stack.get("/trades")["items"] if t["subscribers"] == 0]
-    if len(quiet) < 2:
-        raise RuntimeError("need two trades without subscribers; start a fresh stack")
+    quiet = quiet_trades(stack)
+    if len(quiet) < 3:
+        raise RuntimeError("need three trades without subscribers; start a fresh stack")
     none, many = quiet[0], quiet[1]
     print(f"SES MaxSendRate reported by the stack: {stack.client('ses').get_send_quota()['MaxSendRate']:g} emails/s")
     poster = Poster(stack)
     _, seconds = seed_subscribers(stack, many, subscribers)
     counts = {t["name"]: t["subscribers"] for t in stack.get("/trades")["items"]}
     print(f"seeded {subscribers} subscribers of {many!r} in {seconds:.1f} s; GET /trades says {none!r} has "
-          f"{counts[none]}, {many!r} has {counts[many]}")
+          f"{counts[none]}, {many!r} has {counts[many]}; seeded items vs one subscription made through the API "
+          f"({quiet[-1]!r}): {shape_check(stack, quiet[-1])}")
     for _ in range(WARMUP):
         for trade in (none, many):
             poster.post(trade)

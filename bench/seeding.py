@@ -65,12 +65,9 @@ def seed_subscribers(stack: Running, trade: str, count: int) -> tuple[list[dict[
     return people, time.perf_counter() - started
 
 
-def quiet_trade(stack: Running) -> str:
-    """A catalogue trade nobody subscribes to yet (the demo data subscribes to a few)."""
-    for trade in stack.get("/trades")["items"]:
-        if trade["subscribers"] == 0:
-            return trade["name"]
-    raise RuntimeError("every trade already has subscribers; start a fresh stack")
+def quiet_trades(stack: Running) -> list[str]:
+    """Catalogue trades nobody subscribes to yet (the demo data subscribes to a few)."""
+    return [trade["name"] for trade in stack.get("/trades")["items"] if trade["subscribers"] == 0]
 
 
 def leed_body(trade: str, n: int, title: str = "Bench leed") -> dict[str, Any]:
@@ -80,3 +77,22 @@ def leed_body(trade: str, n: int, title: str = "Bench leed") -> dict[str, Any]:
             "end": (start + timedelta(hours=3)).isoformat(),
             "location": {"address": f"{n} Bench Street", "zip": "90210"}, "price_cents": 2500,
             "details": "Call the venue on arrival."}
+
+
+def shape_check(stack: Running, trade: str) -> str:
+    """Subscribe one user through the API (``PUT /users/me/subscriptions/{trade}``), compare its profile and
+    subscription items with seeded ones (attribute names and key layout), then unsubscribe it again."""
+    dynamodb = stack.client("dynamodb")
+    table = dynamodb.list_tables()["TableNames"][0]
+    api_user, seeded = "bench-shape-check", subscriber(trade, 0)
+    headers = {"Authorization": f"Bearer {stack.token(api_user, f'{api_user}@example.com')}"}
+    url = f"{stack.api}/users/me/subscriptions/{trade}"
+    stack.http.put(url, headers=headers, timeout=30).raise_for_status()
+    mismatches = []
+    for name, key in (("profile", db.profile_key), ("subscription", lambda u: db.subscription_key(u, trade))):
+        ours = _items(trade, [seeded])[0 if name == "profile" else 1]
+        theirs = db.from_ddb(dynamodb.get_item(TableName=table, Key=db.to_ddb(key(api_user)))["Item"]) or {}
+        if set(ours) != set(theirs):
+            mismatches.append(f"{name}: seeded {sorted(ours)} vs API {sorted(theirs)}")
+    stack.http.delete(url, headers=headers, timeout=30).raise_for_status()
+    return "; ".join(mismatches) or "same attributes as the API writes (profile and subscription)"
