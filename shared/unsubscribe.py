@@ -70,7 +70,8 @@ def verify(value: str) -> tuple[str, str]:
     """(username, trade) of a genuine token; ``Forbidden`` for anything else, without saying what is wrong."""
     invalid = Forbidden("This unsubscribe link is not valid.")
     payload, _, mac = value.partition(".")
-    if not payload or not mac or len(value) > 1000:
+    # A genuine token is base64url, so ASCII; compare_digest also refuses non-ASCII str with a TypeError.
+    if not payload or not mac or len(value) > 1000 or not value.isascii():
         raise invalid
     if not hmac.compare_digest(_mac(payload), mac):
         raise invalid

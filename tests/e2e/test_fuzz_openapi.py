@@ -48,14 +48,6 @@ FUZZ_SEED = os.environ.get("LEEDZ_FUZZ_SEED")
 EXAMPLES = {GenerationMode.POSITIVE: int(50 * SCALE), GenerationMode.NEGATIVE: int(35 * SCALE)}
 PINNED_EXAMPLES = int(15 * SCALE)  # per real leed, per operation with a {leed_id}
 MIN_REQUESTS = 1000
-# Bugs the fuzzer found in files this test's author may not change: operation -> (a request that shows it, what
-# is wrong). Those operations are left out of the fuzzing and their request is a strict xfail, so the fix makes
-# that test fail and say to delete the entry (and the operation is fuzzed again).
-KNOWN_BUGS = {
-    "GET /unsubscribe": ({"token": "a.\u00e9"}, "shared/unsubscribe.py verify(): hmac.compare_digest on a "
-                         "non-ASCII str raises TypeError, a 500; compare bytes (or 403 a non-ASCII token)"),
-    "POST /unsubscribe": ({"token": "a.\u00e9"}, "the same as GET /unsubscribe"),
-}
 
 
 def _leed_body(days: int = 200) -> dict[str, Any]:
@@ -128,7 +120,7 @@ def test_every_route_answers_as_documented(target):
     started = time.monotonic()
     operations = [result.ok() for result in target["schema"].get_all_operations()]
     assert len(operations) >= 13, [op.label for op in operations]
-    fuzzed, failures = [op for op in operations if op.label not in KNOWN_BUGS], {}
+    fuzzed, failures = operations, {}
     for operation in fuzzed:  # every operation, even after one fails: a run reports all it finds
         try:
             _fuzz(target, operation, sent)
@@ -146,10 +138,3 @@ def test_every_route_answers_as_documented(target):
     assert total >= MIN_REQUESTS
     assert all(sent[op.label] for op in fuzzed)
 
-
-@pytest.mark.parametrize("label", [pytest.param(label, marks=pytest.mark.xfail(reason=reason, strict=True))
-                                   for label, (_, reason) in KNOWN_BUGS.items()])
-def test_known_bug_is_fixed(stack, label):
-    method, path = label.split(" ", 1)
-    resp = requests.request(method, f"{stack.api}{path}", params=KNOWN_BUGS[label][0], timeout=30)
-    assert resp.status_code < 500, resp.text

@@ -24,7 +24,8 @@ def test_a_token_names_its_user_and_trade_and_nothing_else():
         unsubscribe.verify(f"{payload_of_other}.{token.split('.')[1]}")
 
 
-@pytest.mark.parametrize("bad", ["", ".", "abc", "abc.def", "x" * 2000, "e30.e30"])
+@pytest.mark.parametrize("bad", ["", ".", "abc", "abc.def", "x" * 2000, "e30.e30", "a.\u00e9",
+                                 "\u00e9.abc", "a.\udcff"])
 def test_garbage_is_forbidden(bad):
     with pytest.raises(Forbidden):
         unsubscribe.verify(bad)
