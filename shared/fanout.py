@@ -55,7 +55,9 @@ def _leed_context(leed: dict[str, Any]) -> dict[str, Any]:
 
 def _make_template(leed: dict[str, Any]) -> str:
     """Render the leed's email once; the personal parts stay SES placeholders. The HTML part takes
-    ``name_html`` (escaped by us) so the name is escaped in HTML and left as typed in the text part."""
+    ``name_html`` (escaped by us) so the name is escaped in HTML and left as typed in the text part: SES does
+    not escape replacement data in the HTML part ("SES doesn't escape HTML content when rendering the HTML
+    template", SES developer guide, Advanced email personalization), and neither does moto."""
     html_ctx = {"leed": _leed_context(leed), "recipient_name": Markup("{{name_html}}"),
                 "unsubscribe_url": Markup("{{unsubscribe_url}}")}
     subject, html, _ = render_email("new_leed", html_ctx)
