@@ -15,6 +15,8 @@ Single-table design (``infra/template.yaml``: ``LeedzTable``, keys ``pk``/``sk``
 | sale (ledger) | ``SALE#{leed_id}`` | ``SALE`` | |
 | effect marker | ``DONE#{function}#{leed_id}`` | ``{part}`` | |
 | outbox | ``OUTBOX#{id}`` | ``OUTBOX`` | ``OUTBOX`` / ``{created_at}`` |
+| idempotency record (``shared/idempotent.py``, TTL) | ``ONCE#{leed_id}`` | the effect's key | |
+| unsubscribe signing key (``shared/unsubscribe.py``) | ``CONFIG#unsubscribe-key`` | ``CONFIG`` | |
 
 Every multi-item change is one ``TransactWriteItems`` with conditions, so concurrency is correct by
 construction. We use the low-level client (not the resource API) because transactions only exist there.
