@@ -47,7 +47,7 @@ def main() -> None:
         wall = time.perf_counter() - started
         dynamodb = stack.client("dynamodb")
         figures = check(stack.api, dynamodb, dynamodb.list_tables()["TableNames"][0], outcome)
-        async_stats = stack.get("/_local/stats")["async"]
+        async_stats = stack.get_json("/_local/stats")["async"]
     print(f"chaos: fault rate {args.fault_rate}, duplicate rate {args.duplicate_rate}, seed {args.seed}")
     print(f"workload: {args.posts} posts, {args.buys} buys, {args.withdrawals} withdrawals, "
           f"{args.subscribers} subscribers of each of 2 trades; {wall:.1f} s including settling")

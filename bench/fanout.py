@@ -78,7 +78,7 @@ def run(stack: Running, count: int, timeout: float) -> None:
     expected = {p["email"]: p for p in people[1:]}  # the seller subscribes too, and must not be emailed
     token = stack.token(seller["username"], seller["email"])
     stack.wait_idle(60)
-    before = stack.get("/_local/stats")
+    before = stack.get_json("/_local/stats")
     started = time.perf_counter()
     resp = stack.http.post(f"{stack.api}/leeds", json=leed_body(trade, 1, "Fan-out bench"),
                            headers={"Authorization": f"Bearer {token}"}, timeout=60)
@@ -87,12 +87,13 @@ def run(stack: Running, count: int, timeout: float) -> None:
     posted = time.perf_counter() - started
     finished = stack.wait_idle(timeout, poll=0.2)
     wall = time.perf_counter() - started
-    after = stack.get("/_local/stats")
+    after = stack.get_json("/_local/stats")
     print(f"POST /leeds answered {resp.status_code} in {posted * 1000:.0f} ms; leed {leed_id}")
     print(f"wall time, POST until /_local/health pending 0: {wall:.1f} s"
           + ("" if finished else f" (gave up after {timeout:.0f} s: still pending)"))
 
-    emails = [e for e in stack.get("/_local/emails", timeout=600)["items"] if f"/leeds/{leed_id}" in (e["text"] or "")]
+    emails = [e for e in stack.get_json("/_local/emails", timeout=600)["items"]
+              if f"/leeds/{leed_id}" in (e["text"] or "")]
     got = Counter(address for e in emails for address in e["to"])
     missing = set(expected) - set(got)
     duplicated = sum(n - 1 for n in got.values() if n > 1)
@@ -117,7 +118,7 @@ def run(stack: Running, count: int, timeout: float) -> None:
     print(f"{FUNCTION} invocations in the fan-out: {invocations}; longest {durations.get('max_ms', 0) / 1000:.1f} s "
           f"of its {timeout_s} s timeout ({durations.get('max_ms', 0) / 10 / timeout_s:.0f}%; /_local/stats "
           f"durations.max_ms, since the stack started)")
-    failed = stack.get("/_local/failed")["items"]
+    failed = stack.get_json("/_local/failed")["items"]
     print(f"records in OnFailure destinations: {len(failed)}")
     page = gsi_page_seconds(stack, trade)
     pages = -(-count // 50)

@@ -66,9 +66,9 @@ def _calls(stats: dict[str, Any]) -> dict[str, int]:
 
 
 def calls_of_one(stack: Running, poster: Poster, trade: str) -> dict[str, int]:
-    before = _calls(stack.get("/_local/stats"))
+    before = _calls(stack.get_json("/_local/stats"))
     poster.post(trade)  # the gateway records the invocation's calls before it answers
-    after = _calls(stack.get("/_local/stats"))
+    after = _calls(stack.get_json("/_local/stats"))
     return {k: n - before.get(k, 0) for k, n in sorted(after.items()) if n - before.get(k, 0)}
 
 
@@ -85,7 +85,7 @@ def run(stack: Running, samples: int, subscribers: int, gap: float) -> None:
     print(f"SES MaxSendRate reported by the stack: {stack.client('ses').get_send_quota()['MaxSendRate']:g} emails/s")
     poster = Poster(stack)
     _, seconds = seed_subscribers(stack, many, subscribers)
-    counts = {t["name"]: t["subscribers"] for t in stack.get("/trades")["items"]}
+    counts = {t["name"]: t["subscribers"] for t in stack.get_json("/trades")["items"]}
     print(f"seeded {subscribers} subscribers of {many!r} in {seconds:.1f} s; GET /trades says {none!r} has "
           f"{counts[none]}, {many!r} has {counts[many]}; seeded items vs one subscription made through the API "
           f"({quiet[-1]!r}): {shape_check(stack, quiet[-1])}")

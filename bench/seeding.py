@@ -67,7 +67,7 @@ def seed_subscribers(stack: Running, trade: str, count: int) -> tuple[list[dict[
 
 def quiet_trades(stack: Running) -> list[str]:
     """Catalogue trades nobody subscribes to yet (the demo data subscribes to a few)."""
-    return [trade["name"] for trade in stack.get("/trades")["items"] if trade["subscribers"] == 0]
+    return [trade["name"] for trade in stack.get_json("/trades")["items"] if trade["subscribers"] == 0]
 
 
 def leed_body(trade: str, n: int, title: str = "Bench leed") -> dict[str, Any]:

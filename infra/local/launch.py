@@ -35,15 +35,22 @@ def free_port() -> int:
 
 @dataclass
 class Running:
-    """A running stack: its API URL, the emulator's AWS endpoint, and the child's log (None if attached)."""
+    """A running stack: its API URL, the emulator's AWS endpoint, the child's log (None if attached), its
+    Lambda Invoke endpoint (None if attached) and the seconds it took to become healthy (0 if attached)."""
 
     api: str
     aws: str
     log: Path | None
     http: requests.Session
+    invoke: str | None = None
+    startup_s: float = 0.0
 
-    def get(self, path: str, timeout: float = 60, **kwargs: Any) -> Any:
-        resp = self.http.get(self.api + path, timeout=timeout, **kwargs)
+    def get(self, path: str, timeout: float = 30, **kwargs: Any) -> requests.Response:
+        """The response as it is (tests check the status themselves)."""
+        return self.http.get(self.api + path, timeout=timeout, **kwargs)
+
+    def get_json(self, path: str, timeout: float = 60, **kwargs: Any) -> Any:
+        resp = self.get(path, timeout=timeout, **kwargs)
         resp.raise_for_status()
         return resp.json()
 
@@ -54,14 +61,15 @@ class Running:
         return resp.json()["token"]
 
     def client(self, service: str) -> Any:
-        """A boto3 client for the emulator (DynamoDB, S3, SES, SQS): the stack's own credentials."""
-        return boto3.client(service, endpoint_url=self.aws, region_name="us-east-1",
+        """A boto3 client for the emulator (DynamoDB, S3, SES, SQS), or for the stack's Lambda Invoke API."""
+        url = self.invoke if service == "lambda" else self.aws
+        return boto3.client(service, endpoint_url=url, region_name="us-east-1",
                             aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106
 
     def pending(self) -> int:
-        return int(self.get("/_local/health")["pending"])
+        return int(self.get_json("/_local/health")["pending"])
 
-    def wait_idle(self, timeout: float, poll: float = 0.05) -> bool:
+    def wait_idle(self, timeout: float = 20, poll: float = 0.05) -> bool:
         """Until no async invocation is pending; False if ``timeout`` seconds pass first."""
         deadline = time.monotonic() + timeout
         while self.pending():
@@ -80,22 +88,24 @@ def _wait_healthy(api: str, proc: subprocess.Popen[bytes] | None) -> dict[str, A
                 return resp.json()
         except requests.ConnectionError:
             pass
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise RuntimeError(f"the local stack at {api} did not become healthy")
 
 
 @contextmanager
-def local_stack(url: str | None = None, **env: str) -> Iterator[Running]:
+def local_stack(url: str | None = None, log: Path | None = None, **env: str) -> Iterator[Running]:
     """Attach to ``url`` if given (``env`` is then ignored: that stack has its own), else start one with
-    ``env`` added to this process's environment, and stop it (Ctrl-C, as a developer would) on exit."""
+    ``env`` added to this process's environment, its output in ``log`` (a temporary file if None), and stop
+    it (Ctrl-C, as a developer would) on exit."""
     http = requests.Session()
     if url:
         health = _wait_healthy(url.rstrip("/"), None)
         yield Running(url.rstrip("/"), health["aws_endpoint"], None, http)
         return
     api_port, invoke_port = free_port(), free_port()
-    log = Path(tempfile.mkstemp(prefix="leedz-stack-", suffix=".log")[1])
+    log = log or Path(tempfile.mkstemp(prefix="leedz-stack-", suffix=".log")[1])
     child_env = {**os.environ, "LEEDZ_PORT": str(api_port), "LEEDZ_INVOKE_PORT": str(invoke_port), **env}
+    started = time.monotonic()
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "infra.local", "dev"], cwd=ROOT, env=child_env,
                                 stdout=out, stderr=subprocess.STDOUT)
@@ -105,7 +115,8 @@ def local_stack(url: str | None = None, **env: str) -> Iterator[Running]:
             health = _wait_healthy(api, proc)
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}; its log: {log}\n{log.read_text()[-3000:]}") from exc
-        yield Running(api, health["aws_endpoint"], log, http)
+        yield Running(api, health["aws_endpoint"], log, http, invoke=f"http://127.0.0.1:{invoke_port}",
+                      startup_s=time.monotonic() - started)
     finally:
         proc.send_signal(signal.SIGINT)
         try:
