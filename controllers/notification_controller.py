@@ -8,9 +8,10 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import notifications
-from shared.observability import logger
+from shared.observability import logger, metrics
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(correlation_id_path="correlation_id")
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     match event["function"]:
@@ -18,6 +19,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             applied = notifications.leed_sold(event["leed_id"])
         case _:
             raise ValueError(f"notification_controller has no function {event['function']!r}")
+    if applied:  # seller and buyer; a repeated event adds nothing
+        metrics.add_metric(name="InAppNotifications", unit="Count", value=2)
     result = {"function": event["function"], "leed_id": event["leed_id"], "applied": applied}
     logger.info("notified" if applied else "already notified", extra=result)
     return result

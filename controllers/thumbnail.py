@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import clients, config, thumbnails
-from shared.observability import logger
+from shared.observability import logger, metrics
 
 
 def temp_path(request_id: str, index: int, key: str) -> Path:
@@ -37,6 +37,7 @@ def convert(bucket: str, key: str, temp: Path, output_bucket: str) -> int:
     return len(data)
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context
 @event_source(data_class=S3Event)
 def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
@@ -49,4 +50,5 @@ def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
         logger.info("converting", extra={"bucket": bucket, "key": key, "output_bucket": output_bucket})
         size = convert(bucket, key, temp_path(context.aws_request_id, index, key), output_bucket)
         written.append({"key": key, "bytes": size})
+        metrics.add_metric(name="ThumbnailConversions", unit="Count", value=1)  # a repeated S3 event counts again
     return {"thumbnails": written}

@@ -14,7 +14,7 @@ from shared.bookkeeping import LeedMissing
 from shared.emails import render_email
 from shared.formatting import dollars, trade_label, when
 from shared.idempotent import run_once
-from shared.observability import logger
+from shared.observability import logger, metrics
 
 # (role, template, whose profile receives it)
 RECEIPTS = (("buyer", "sale_receipt_buyer", "buyer"), ("seller", "sale_notice_seller", "seller"))
@@ -43,7 +43,9 @@ def _send(unit: dict[str, Any]) -> dict[str, Any]:
         return {"sent": False}
     context = {"leed": unit["leed"], "recipient_name": profile.get("name") or unit["username"]}
     subject, html, text = render_email(unit["template"], context)
-    return {"sent": True, "message_id": mail.send_one(address, subject, html, text)}
+    message_id = mail.send_one(address, subject, html, text)
+    metrics.add_metric(name="SaleEmails", unit="Count", value=1)  # here, not in the caller: this runs once
+    return {"sent": True, "message_id": message_id}
 
 
 def send_sale_receipts(leed_id: str, context: LambdaContext | None = None) -> dict[str, bool]:

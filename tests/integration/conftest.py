@@ -28,3 +28,17 @@ def ses_calls(aws: None) -> Counter:
     counts: Counter = Counter()
     clients.ses().meta.events.register("before-call.ses.*", lambda model, **_: counts.update([model.name]))
     return counts
+
+
+@pytest.fixture
+def metrics_emitted(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    """Metrics on (the suite turns them off) from a clean slate: a function returning metric name -> total of
+    what the functions printed since the last call (CloudWatch embedded metric format on stdout)."""
+    from shared.observability import metrics
+    from tests.integration.controller_helpers import emitted_metrics
+
+    metrics.clear_metrics()  # while disabled, powertools keeps what it was given instead of printing it
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    capsys.readouterr()
+    yield lambda: emitted_metrics(capsys.readouterr().out)
+    metrics.clear_metrics()

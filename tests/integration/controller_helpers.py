@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from typing import Any
 
 from handlers import buy_leed, delete_leed
@@ -34,3 +36,19 @@ def trade_counters(trade: str = "dj") -> dict[str, int]:
 def user_counters(username: str) -> dict[str, int]:
     item = db.get(db.profile_key(username), consistent=True) or {}
     return {k: item.get(k, 0) for k in ("posted", "sold", "bought", "earned_cents", "spent_cents")}
+
+
+def emitted_metrics(output: str) -> Counter:
+    """Metric name -> total value, from the CloudWatch embedded-metric-format lines in captured stdout."""
+    totals: Counter = Counter()
+    for line in output.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and "_aws" in record:
+            for definition in record["_aws"]["CloudWatchMetrics"]:
+                for metric in definition["Metrics"]:
+                    values = record[metric["Name"]]
+                    totals[metric["Name"]] += sum(values) if isinstance(values, list) else values
+    return totals

@@ -36,9 +36,11 @@ def test_record_post_counts_the_leed_for_its_trade_and_seller(invocations, lambd
     assert trades["dj"]["leeds_posted"] == 1
 
 
-def test_a_repeated_post_event_counts_once_even_with_a_new_correlation_id(invocations, lambda_context):
+def test_a_repeated_post_event_counts_once_even_with_a_new_correlation_id(invocations, lambda_context,
+                                                                              metrics_emitted):
     leed_id = posted(lambda_context)
     deliver(invocations, lambda_context, "recordPost")
+    assert metrics_emitted()["LeedsPosted"] == 1
 
     again = run(lambda_context, "recordPost", leed_id, correlation_id="a-different-one")
     run(lambda_context, "recordPost", leed_id)
@@ -46,6 +48,7 @@ def test_a_repeated_post_event_counts_once_even_with_a_new_correlation_id(invoca
     assert again["applied"] is False
     assert trade_counters()["leeds_posted"] == 1
     assert user_counters("sally")["posted"] == 1
+    assert metrics_emitted()["LeedsPosted"] == 0  # the CloudWatch count stays right too
 
 
 def test_record_sale_moves_every_counter_and_writes_the_ledger(invocations, lambda_context):

@@ -180,7 +180,7 @@ def test_the_unsubscribe_link_in_the_email_works_once_and_only_for_its_owner(inv
     assert missing.status == 422 and missing.body["error"] == "validation_error"
 
 
-def test_sale_receipts_reach_buyer_and_seller_once(invocations, inbox, lambda_context):
+def test_sale_receipts_reach_buyer_and_seller_once(invocations, inbox, lambda_context, metrics_emitted):
     users.ensure_profile("bob", "bob@example.com")
     users.rename("bob", "Bob Baker")
     leed_id = posted(lambda_context, price_cents=4250, details="Gate code <1234> & ask for Pat")
@@ -188,7 +188,9 @@ def test_sale_receipts_reach_buyer_and_seller_once(invocations, inbox, lambda_co
     [event] = invocations.events("sendSaleReceipts")
 
     assert email_controller.handler(event, lambda_context)["buyer"] is True
+    assert metrics_emitted()["SaleEmails"] == 2
     email_controller.handler({**event, "correlation_id": "duplicate"}, lambda_context)
+    assert metrics_emitted()["SaleEmails"] == 0
 
     by_to = {e["to"][0]: e for e in inbox()}
     assert sorted(by_to) == ["bob@example.com", "sally@example.com"]

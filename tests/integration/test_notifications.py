@@ -45,8 +45,9 @@ def test_seller_and_buyer_each_get_one_notification(invocations, lambda_context)
     assert inbox(lambda_context, "carol").body == {"items": [], "next": None}
 
 
-def test_a_repeated_event_creates_nothing_more(invocations, lambda_context):
+def test_a_repeated_event_creates_nothing_more(invocations, lambda_context, metrics_emitted):
     leed_id = sell(lambda_context, invocations)
+    assert metrics_emitted()["InAppNotifications"] == 2
 
     for correlation_id in ("retry", "sweeper"):
         result = notification_controller.handler(
@@ -55,6 +56,7 @@ def test_a_repeated_event_creates_nothing_more(invocations, lambda_context):
 
     assert len(inbox(lambda_context, "sally").body["items"]) == 1
     assert len(inbox(lambda_context, "bob").body["items"]) == 1
+    assert metrics_emitted()["InAppNotifications"] == 0
 
 
 def test_newest_first_and_paginated(invocations, lambda_context):

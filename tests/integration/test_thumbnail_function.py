@@ -49,7 +49,7 @@ def temp_files(request_id: str) -> list[str]:
     return [n for n in os.listdir(tempfile.gettempdir()) if n.startswith(request_id)]
 
 
-def test_upload_becomes_a_thumbnail_under_the_same_key(buckets, lambda_context) -> None:
+def test_upload_becomes_a_thumbnail_under_the_same_key(buckets, lambda_context, metrics_emitted) -> None:
     uploads, thumbs = buckets
     s3 = boto3.client("s3")
     key = "leeds/abc/photo one.jpg"
@@ -59,6 +59,7 @@ def test_upload_becomes_a_thumbnail_under_the_same_key(buckets, lambda_context) 
     assert obj["ContentType"] == "image/jpeg"
     assert Image.open(io.BytesIO(obj["Body"].read())).size == (320, 240)
     assert temp_files(lambda_context.aws_request_id) == []
+    assert metrics_emitted()["ThumbnailConversions"] == 1
 
 
 def test_repeated_event_writes_the_same_thumbnail(buckets, lambda_context) -> None:
