@@ -15,13 +15,24 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import users
-from shared.errors import AppError, BadRequest, NotFound, TooLarge, Unauthorized, ValidationFailed
+from shared.errors import (
+    AppError,
+    BadRequest,
+    NotFound,
+    TooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from shared.observability import logger, metrics
 
 
@@ -53,11 +64,49 @@ def _too_large(app: APIGatewayRestResolver) -> Response | None:
     return None
 
 
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+MAX_JSON_DEPTH = 32  # our bodies nest 2 deep; json.loads itself overflows the stack near 1,000
+NOT_JSON = "The request body must be JSON (Content-Type: application/json)."
+
+
+def _not_json(app: APIGatewayRestResolver) -> Response | None:
+    """A body sent as anything but JSON is 415 (powertools would parse a form as one, and crash on the rest)."""
+    event = app.current_event
+    if not event.body or event.http_method not in BODY_METHODS:
+        return None
+    media_type = (event.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if media_type in ("", "application/json"):
+        return None
+    return _error(UnsupportedMediaType(NOT_JSON))
+
+
+def _refused_body(app: APIGatewayRestResolver) -> Response | None:
+    """What every path checks first, in this order: size (413), then media type (415)."""
+    return _too_large(app) or _not_json(app)
+
+
 def _limit_body(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
-    """Refuse oversized bodies (API Gateway itself allows up to 10 MB). powertools validates a route's inputs
-    before any middleware of ours runs, so the error handlers below check the size first too: an oversized
-    body is 413 whether or not it is also invalid."""
-    return _too_large(app) or next_middleware(app)
+    """Refuse oversized bodies (API Gateway itself allows up to 10 MB) and bodies that are not JSON. powertools
+    validates a route's inputs before any middleware of ours runs, so the error handlers below check these first
+    too: an oversized body is 413 whether or not it is also invalid."""
+    return _refused_body(app) or next_middleware(app)
+
+
+def _nesting_depth(text: str) -> int:
+    """Deepest nesting of arrays and objects in JSON text, without parsing it (the parser is what overflows)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _validation_error(app: APIGatewayRestResolver, exc: RequestValidationError) -> Response:
@@ -68,9 +117,9 @@ def _validation_error(app: APIGatewayRestResolver, exc: RequestValidationError) 
         logger.error("response failed its declared model", extra={"errors": [
             {"loc": list(e.get("loc", ())), "type": e.get("type")} for e in errors]})
         return _internal()
-    too_large = _too_large(app)
-    if too_large:
-        return too_large
+    refused = _refused_body(app)
+    if refused:
+        return refused
     # powertools reports a body that is not JSON (or absent) as a validation error; the contract says 400.
     if any(e.get("type") == "json_invalid" or (e.get("type") == "missing" and tuple(e.get("loc", ())) == ("body",))
            for e in errors):
@@ -96,6 +145,25 @@ def _undecodable(app: APIGatewayRestResolver, exc: UnicodeDecodeError) -> Respon
     return _unexpected(exc)
 
 
+def _unsupported_content_type(app: APIGatewayRestResolver, exc: RequestUnsupportedContentType) -> Response:
+    """powertools raises this (a NotImplementedError, so a 500) for a body type it cannot parse."""
+    return _refused_body(app) or _error(UnsupportedMediaType(NOT_JSON))
+
+
+def _too_deep(app: APIGatewayRestResolver, exc: RecursionError) -> Response:
+    """``json.loads`` overflows the stack on deeply nested input, inside powertools' validation: a body nested
+    that deep is malformed for us (400), not a crash. Any other recursion error is ours."""
+    refused = _refused_body(app)
+    if refused:
+        return refused
+    body = app.current_event.body or ""
+    if app.current_event.is_base64_encoded:
+        body = app.current_event.decoded_body
+    if _nesting_depth(body) > MAX_JSON_DEPTH:
+        return _error(BadRequest(f"The request body is nested more than {MAX_JSON_DEPTH} levels deep."))
+    return _unexpected(exc)
+
+
 def make_app(*routers: Router) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True)
     app.use([_limit_body])
@@ -104,6 +172,8 @@ def make_app(*routers: Router) -> APIGatewayRestResolver:
     app.exception_handler(AppError)(_error)
     app.exception_handler(RequestValidationError)(partial(_validation_error, app))
     app.exception_handler(UnicodeDecodeError)(partial(_undecodable, app))
+    app.exception_handler(RequestUnsupportedContentType)(partial(_unsupported_content_type, app))
+    app.exception_handler(RecursionError)(partial(_too_deep, app))
     app.not_found(lambda _exc: _error(NotFound("No such route.")))
     app.exception_handler(NotFoundError)(lambda _exc: _error(NotFound("No such route.")))
     app.exception_handler(Exception)(_unexpected)

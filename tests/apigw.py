@@ -28,6 +28,7 @@ def proxy_event(
     query: dict[str, str] | None = None,
     user: str | None = None,
     email: str | None = None,
+    content_type: str = "application/json",
 ) -> dict[str, Any]:
     """``resource`` is the template path (``/leeds/{id}``); ``user`` adds Cognito claims as the authorizer would."""
     path = resource
@@ -49,8 +50,8 @@ def proxy_event(
         "resource": resource,
         "path": path,
         "httpMethod": method,
-        "headers": {"Content-Type": "application/json", "Accept": "application/json"},
-        "multiValueHeaders": {"Content-Type": ["application/json"], "Accept": ["application/json"]},
+        "headers": {"Content-Type": content_type, "Accept": "application/json"},
+        "multiValueHeaders": {"Content-Type": [content_type], "Accept": ["application/json"]},
         "queryStringParameters": query,
         "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
         "pathParameters": path_params,

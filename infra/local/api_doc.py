@@ -4,7 +4,7 @@ powertools documents a route from its signature: request bodies and parameters w
 route a 200 with a free-form object, and a 422 in its own error shape, not ours). The handlers return plain
 dicts, so their answers are described here, once, as the contract states them, and checked against the running
 stack by ``tests/e2e/test_fuzz_openapi.py``. Errors that follow from how a route is reached are derived: 401
-for a route the template protects, 404 for a path parameter, 400/413/422 for a body, 422 for parameters.
+for a route the template protects, 404 for a path parameter, 400/413/415/422 for a body, 422 for parameters.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def _operation(operation: dict[str, Any], route: tuple[str, str], protected: boo
     if params:
         errors.add(422)
     if "requestBody" in operation:
-        errors.update((400, 413, 422))
+        errors.update((400, 413, 415, 422))
     _trade_enum(params)
     responses: dict[str, Any] = {str(status): _success(status, models, route)}
     for code in sorted(errors):

@@ -48,11 +48,22 @@ def test_protected_route_needs_a_valid_token_and_handler_never_runs(stack):
 
 
 def test_token_claims_reach_the_handler(stack):
-    """Whatever GET /users/me answers, it ran with the claims: not 401 (handler may not exist yet: 500)."""
     resp = stack.get("/users/me", headers={"Authorization": f"Bearer {stack.token('dave')}"})
-    assert resp.status_code != 401
-    if resp.status_code == 200:
-        assert resp.json()["username"] == "dave" and resp.json()["email"] == "dave@example.com"
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["username"] == "dave" and resp.json()["email"] == "dave@example.com"
+
+
+def test_bodies_that_are_not_json_or_nest_too_deep_are_4xx_and_change_nothing(stack):
+    headers = {"Authorization": f"Bearer {stack.token('erin')}"}
+    before = stack.get("/users/me", headers=headers).json()
+    for content_type in ("text/plain", "application/xml", "application/x-www-form-urlencoded"):
+        resp = requests.put(f"{stack.api}/users/me", data='{"name": "Erin"}', timeout=30,
+                            headers={**headers, "Content-Type": content_type})
+        assert resp.status_code == 415 and resp.json()["error"] == "unsupported_media_type", resp.text
+    resp = requests.put(f"{stack.api}/users/me", data="[" * 3000 + "]" * 3000, timeout=30,
+                        headers={**headers, "Content-Type": "application/json"})
+    assert resp.status_code == 400 and resp.json()["error"] == "bad_request", resp.text
+    assert stack.get("/users/me", headers=headers).json() == before
 
 
 def test_unknown_route_is_404_in_the_contract_shape(stack):

@@ -105,3 +105,47 @@ def test_body_at_the_limit_is_validated_as_usual(lambda_context):
     assert len(raw) <= 64 * 1024
     status, _ = _resolve(proxy_event("POST", "/things", raw_body=raw), lambda_context)
     assert status == 200
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "Application/JSON",
+                                          "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
+def test_a_body_that_is_not_json_is_415(lambda_context, content_type):
+    # powertools crashes on some types (a 500) and parses forms as if they were JSON objects.
+    for raw in ('{"name":"a","count":1}', "name=a&count=1"):
+        status, body = _resolve(proxy_event("POST", "/things", raw_body=raw, content_type=content_type),
+                                lambda_context)
+        assert status == 415, (content_type, raw, body)
+        assert json.loads(body) == {"error": "unsupported_media_type",
+                                    "message": "The request body must be JSON (Content-Type: application/json)."}
+
+
+def test_json_with_a_charset_is_json(lambda_context):
+    event = proxy_event("POST", "/things", body={"name": "a", "count": 1},
+                        content_type="application/json; charset=utf-8")
+    assert _resolve(event, lambda_context) == (200, '{"name":"a","count":1}')
+
+
+def test_oversized_body_of_another_type_is_413(lambda_context):
+    event = proxy_event("POST", "/things", raw_body="x" * (64 * 1024 + 1), content_type="text/plain")
+    assert _resolve(event, lambda_context)[0] == 413
+
+
+@pytest.mark.parametrize("raw", ["[" * 990 + "]" * 990, '{"name":' + "[" * 3000 + "]" * 3000 + ',"count":1}',
+                                 '{"a":' * 2000 + "1" + "}" * 2000])
+def test_json_nested_too_deep_for_the_parser_is_400(lambda_context, raw):
+    status, body = _resolve(proxy_event("POST", "/things", raw_body=raw), lambda_context)
+    assert status == 400, body
+    assert json.loads(body)["error"] == "bad_request"
+
+
+def test_nested_json_the_parser_handles_is_a_validation_error(lambda_context):
+    status, body = _resolve(proxy_event("POST", "/things", raw_body="[" * 100 + "]" * 100), lambda_context)
+    assert status == 422, body
+
+
+def test_nesting_depth_ignores_brackets_in_strings():
+    from shared.api import _nesting_depth
+
+    assert _nesting_depth('{"a": "[[[{{{\\"]]]", "b": [[1]]}') == 3
+    assert _nesting_depth("[]") == 1
+    assert _nesting_depth('"no structure"') == 0
