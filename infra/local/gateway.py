@@ -157,13 +157,15 @@ class GatewayHandler(Handler):
             route()
 
     def _token(self, body: bytes) -> None:
+        # Both claims, as a Cognito pool that signs users in by email always has them.
         try:
             claims = json.loads(body or b"{}")
-            tokens = self.stack.tokens  # type: ignore[attr-defined]
-            token = tokens.issue(str(claims["username"]), str(claims.get("email") or ""))
+            username, email = claims["username"], claims["email"]
         except (ValueError, KeyError, TypeError):
-            self.reply(400, _error("bad_request", 'The body must be {"username", "email"}.'))
+            username = email = None
+        if not (isinstance(username, str) and username.strip() and isinstance(email, str) and "@" in email):
+            self.reply(400, _error("bad_request", 'The body must be {"username", "email"}, both non-empty.'))
             return
-        self.reply(200, {"token": token})
+        self.reply(200, {"token": self.stack.tokens.issue(username, email)})  # type: ignore[attr-defined]
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch

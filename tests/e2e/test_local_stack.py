@@ -170,6 +170,8 @@ def test_openapi_document_lists_the_routes(stack):
     assert doc["openapi"].startswith("3.") and "/trades" in doc["paths"]
 
 
-def test_local_token_needs_a_username(stack):
-    resp = requests.post(f"{stack.api}/_local/token", json={}, timeout=5)
+@pytest.mark.parametrize("body", [{}, {"username": "x"}, {"email": "x@x.io"}, {"username": "", "email": "e@x.io"},
+                                  {"username": "x", "email": ""}, {"username": 7, "email": "x@x.io"}, []])
+def test_local_token_needs_a_username_and_an_email(stack, body):
+    resp = requests.post(f"{stack.api}/_local/token", json=body, timeout=5)
     assert resp.status_code == 400 and resp.json()["error"] == "bad_request"
