@@ -63,22 +63,23 @@ class GatewayHandler(Handler):
         if not stack.ready:
             self.reply(503, _error("unavailable", "The local stack is starting."))
             return
+        # What API Gateway answers itself comes from the template's GatewayResponses (stack.gateway_answers).
         match = stack.router.match(self.command, url.path)
         if match is None:
-            self.reply(404, _error("not_found", "No such route."))
+            self.reply(*stack.gateway_answers["MISSING_AUTHENTICATION_TOKEN"])
             return
         claims = None
         if not match.route.public:
             claims = stack.tokens.verify(self.headers.get("Authorization"))
             if claims is None:
-                self.reply(401, _error("unauthorized", "A valid bearer token is required."))
+                self.reply(*stack.gateway_answers["UNAUTHORIZED"])
                 return
         event = self._event(match, url.path, url.query, body, claims)
         result = stack.invoke(match.fn.name, event)
         response = json.loads(result.payload) if result.ok else None
         if not isinstance(response, dict) or "statusCode" not in response:
-            # API Gateway answers 502 for a crashed or malformed integration; the contract's error shape is 500.
-            self.reply(500, _error("internal", "Something went wrong on our side."))
+            # API Gateway answers 502 for a crashed or malformed integration; the contract's error code is 500.
+            self.reply(500, stack.gateway_answers["DEFAULT_5XX"][1])
             return
         self._respond(response, event["requestContext"]["requestId"])
 

@@ -21,7 +21,16 @@ from infra import cfn
 from infra.local import ddb_lock, emails, reload, resources, s3post, transactions
 from infra.local.asyncq import AsyncInvoker, Settings
 from infra.local.stats import Stats
-from infra.local.template import ACCOUNT, REGION, Destination, Function, Resolver, functions
+from infra.local.template import (
+    ACCOUNT,
+    GATEWAY_DEFAULTS,
+    REGION,
+    Destination,
+    Function,
+    Resolver,
+    functions,
+    gateway_answer,
+)
 from infra.local.workers import Pool, Result, worker_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +83,7 @@ class Stack:
         self._override_parameters(template)
         self.resolver = Resolver(template, self.endpoint)
         self.functions: dict[str, Function] = functions(template, self.endpoint)
+        self.gateway_answers = {kind: gateway_answer(template, kind) for kind in GATEWAY_DEFAULTS}
         self.clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
                         for s in ("dynamodb", "sqs", "s3", "ses")}
         resources.create(self.clients, self.resolver, self.functions)

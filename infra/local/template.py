@@ -6,6 +6,7 @@ Everything is read from ``infra/template.yaml`` at start-up (never a hard-coded 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,6 +145,27 @@ class Resolver:
             return self.ref(token)
 
         return re.sub(r"\$\{([^}!]+)\}", one, text)
+
+
+# API Gateway's own answers (no function runs), by response type: what it says without a GatewayResponses entry.
+GATEWAY_DEFAULTS = {"UNAUTHORIZED": (401, "Unauthorized"),
+                    "MISSING_AUTHENTICATION_TOKEN": (403, "Missing Authentication Token"),
+                    "DEFAULT_5XX": (500, "Internal server error")}
+
+
+def gateway_answer(template: dict[str, Any], kind: str) -> tuple[int, str]:
+    """Status and body API Gateway gives for ``kind`` under the template's ``GatewayResponses`` (the first
+    ``AWS::Serverless::Api`` that has them), else AWS's default; ``$context.error.message*`` filled in."""
+    status, message = GATEWAY_DEFAULTS[kind]
+    fallback = "DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX"
+    for api in cfn.resources("AWS::Serverless::Api", template).values():
+        responses = api.get("GatewayResponses") or {}
+        spec = responses.get(kind) or responses.get(fallback)
+        if spec:
+            body = (spec.get("ResponseTemplates") or {}).get("application/json", json.dumps({"message": message}))
+            body = body.replace("$context.error.messageString", json.dumps(message))
+            return int(spec.get("StatusCode", status)), body.replace("$context.error.message", message)
+    return status, json.dumps({"message": message})
 
 
 def _destination(config: dict[str, Any], resolver: Resolver) -> Destination | None:

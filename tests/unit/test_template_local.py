@@ -11,7 +11,7 @@ from infra.local.asyncq import AsyncInvoker, Settings
 from infra.local.auth import Tokens
 from infra.local.gateway import Router
 from infra.local.stats import Stats
-from infra.local.template import Function, Resolver, functions
+from infra.local.template import GATEWAY_DEFAULTS, Function, Resolver, functions, gateway_answer
 from infra.local.workers import Pool, Result
 
 ENDPOINT = "http://127.0.0.1:5555"
@@ -189,3 +189,30 @@ def test_workers_started_on_older_code_are_replaced(tmp_path):
         assert json.loads(pool.invoke({}).payload)["calls"] == 1  # a fresh import of the new code
     finally:
         pool.close()
+
+
+CONTRACT_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 413: "too_large", 500: "internal"}
+
+
+def test_the_gateways_own_answers_are_in_the_contracts_shape():
+    """What API Gateway answers without running a function (a bad token, an unknown route), from the real
+    template's GatewayResponses: the local stack serves exactly these."""
+    template = cfn.load()
+    assert {kind: gateway_answer(template, kind)[0] for kind in GATEWAY_DEFAULTS} == {
+        "UNAUTHORIZED": 401, "MISSING_AUTHENTICATION_TOKEN": 404, "DEFAULT_5XX": 500}
+    for kind in GATEWAY_DEFAULTS:
+        status, body = gateway_answer(template, kind)
+        assert json.loads(body)["error"] == CONTRACT_CODES[status] and json.loads(body)["message"]
+    [api] = cfn.resources("AWS::Serverless::Api", template).values()
+    for kind, spec in api["GatewayResponses"].items():
+        text = spec["ResponseTemplates"]["application/json"].replace("$context.error.messageString", '"quoted"')
+        parsed = json.loads(text)
+        assert set(parsed) == {"error", "message"}, kind
+        if "StatusCode" in spec and int(spec["StatusCode"]) in CONTRACT_CODES:
+            assert parsed["error"] == CONTRACT_CODES[int(spec["StatusCode"])], kind
+
+
+def test_without_gateway_responses_the_gateway_answers_as_aws_does():
+    assert gateway_answer({"Resources": {}}, "MISSING_AUTHENTICATION_TOKEN") == (
+        403, '{"message": "Missing Authentication Token"}')
+
