@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
@@ -23,7 +23,7 @@ from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared import users
+from shared import config, users
 from shared.errors import (
     AppError,
     BadRequest,
@@ -165,7 +165,10 @@ def _too_deep(app: APIGatewayRestResolver, exc: RecursionError) -> Response:
 
 
 def make_app(*routers: Router) -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True)
+    # CORS headers on every answer to a browser (the preflight itself is API Gateway's, from the template's Cors).
+    cors = CORSConfig(allow_origin=config.allowed_origin(), allow_headers=["Authorization"],
+                      expose_headers=["Location"], max_age=600)
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
     app.use([_limit_body])
     for router in routers:
         app.include_router(router)

@@ -49,3 +49,9 @@ def thumbnail_bucket() -> str:
 def public_base_url() -> str:
     """Base URL of the public API, for links in emails."""
     return optional("PUBLIC_BASE_URL", "http://127.0.0.1:3000").rstrip("/")
+
+
+def allowed_origin() -> str:
+    """The web app's origin that browsers may call the API from (CORS); ``*`` for any."""
+    return optional("ALLOWED_ORIGIN", "*")
+

@@ -1,7 +1,8 @@
 """The API port: API Gateway's REST proxy integration in front of the workers, plus the ``/_local`` routes.
 
 Routes come from the functions' ``Api`` events. Protected routes need a token from ``POST /_local/token``;
-without a valid one the answer is 401 and the function never runs, as with the Cognito authorizer.
+without a valid one the answer is 401 and the function never runs, as with the Cognito authorizer. The API's
+``Cors`` answers OPTIONS on every path, and its ``GatewayResponses`` shape the errors the gateway gives itself.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class Router:
                 return Match(fn, route, found.groupdict())
         return None
 
+    def has_path(self, path: str) -> bool:
+        return any(pattern.match(path) for _, _, pattern in self._routes)
+
 
 def _error(code: str, message: str) -> dict[str, str]:
     return {"error": code, "message": message}
@@ -63,7 +67,11 @@ class GatewayHandler(Handler):
         if not stack.ready:
             self.reply(503, _error("unavailable", "The local stack is starting."))
             return
-        # What API Gateway answers itself comes from the template's GatewayResponses (stack.gateway_answers).
+        # What API Gateway answers itself comes from the template: CORS preflight from the Api's Cors, errors
+        # from its GatewayResponses (stack.gateway_answers).
+        if self.command == "OPTIONS" and stack.cors_preflight is not None and stack.router.has_path(url.path):
+            self.reply(200, "{}", stack.cors_preflight)
+            return
         match = stack.router.match(self.command, url.path)
         if match is None:
             self.reply(*stack.gateway_answers["MISSING_AUTHENTICATION_TOKEN"])
@@ -79,7 +87,8 @@ class GatewayHandler(Handler):
         response = json.loads(result.payload) if result.ok else None
         if not isinstance(response, dict) or "statusCode" not in response:
             # API Gateway answers 502 for a crashed or malformed integration; the contract's error code is 500.
-            self.reply(500, stack.gateway_answers["DEFAULT_5XX"][1])
+            _, body, headers = stack.gateway_answers["DEFAULT_5XX"]
+            self.reply(500, body, headers)
             return
         self._respond(response, event["requestContext"]["requestId"])
 

@@ -28,6 +28,7 @@ from infra.local.template import (
     Destination,
     Function,
     Resolver,
+    cors_preflight,
     functions,
     gateway_answer,
 )
@@ -83,7 +84,8 @@ class Stack:
         self._override_parameters(template)
         self.resolver = Resolver(template, self.endpoint)
         self.functions: dict[str, Function] = functions(template, self.endpoint)
-        self.gateway_answers = {kind: gateway_answer(template, kind) for kind in GATEWAY_DEFAULTS}
+        self.gateway_answers = {kind: gateway_answer(self.resolver, kind) for kind in GATEWAY_DEFAULTS}
+        self.cors_preflight = cors_preflight(self.resolver)
         self.clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
                         for s in ("dynamodb", "sqs", "s3", "ses")}
         resources.create(self.clients, self.resolver, self.functions)

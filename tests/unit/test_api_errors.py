@@ -149,3 +149,37 @@ def test_nesting_depth_ignores_brackets_in_strings():
     assert _nesting_depth('{"a": "[[[{{{\\"]]]", "b": [[1]]}') == 3
     assert _nesting_depth("[]") == 1
     assert _nesting_depth('"no structure"') == 0
+
+
+def _with_origin(event: dict[str, Any], origin: str) -> dict[str, Any]:
+    event["headers"]["Origin"] = origin
+    event["multiValueHeaders"]["Origin"] = [origin]
+    return event
+
+
+def _cors(result: dict[str, Any]) -> dict[str, str]:
+    return {k: v[0] for k, v in result["multiValueHeaders"].items() if k.startswith("Access-Control")}
+
+
+def test_browsers_get_cors_headers_on_answers_and_errors(lambda_context):
+    for event in (proxy_event("GET", "/good/{thing_id}", path_params={"thing_id": "a"}),
+                  proxy_event("POST", "/things", raw_body="{not json")):
+        headers = _cors(app.resolve(_with_origin(event, "https://app.example"), lambda_context))
+        assert headers["Access-Control-Allow-Origin"] == "*"  # ALLOWED_ORIGIN's default
+        assert "Location" in headers["Access-Control-Expose-Headers"]
+        assert "Authorization" in headers["Access-Control-Allow-Headers"]
+
+
+def test_only_the_allowed_origin_gets_cors_headers(lambda_context, monkeypatch):
+    monkeypatch.setenv("ALLOWED_ORIGIN", "https://app.example")
+    strict = make_app(router)
+    event = proxy_event("GET", "/good/{thing_id}", path_params={"thing_id": "a"})
+    allowed = strict.resolve(_with_origin(event, "https://app.example"), lambda_context)
+    assert _cors(allowed)["Access-Control-Allow-Origin"] == "https://app.example"
+    event = proxy_event("GET", "/good/{thing_id}", path_params={"thing_id": "a"})
+    assert _cors(strict.resolve(_with_origin(event, "https://evil.example"), lambda_context)) == {}
+
+
+def test_no_origin_no_cors_headers(lambda_context):
+    result = app.resolve(proxy_event("GET", "/good/{thing_id}", path_params={"thing_id": "a"}), lambda_context)
+    assert _cors(result) == {}

@@ -11,7 +11,14 @@ from infra.local.asyncq import AsyncInvoker, Settings
 from infra.local.auth import Tokens
 from infra.local.gateway import Router
 from infra.local.stats import Stats
-from infra.local.template import GATEWAY_DEFAULTS, Function, Resolver, functions, gateway_answer
+from infra.local.template import (
+    GATEWAY_DEFAULTS,
+    Function,
+    Resolver,
+    cors_preflight,
+    functions,
+    gateway_answer,
+)
 from infra.local.workers import Pool, Result
 
 ENDPOINT = "http://127.0.0.1:5555"
@@ -196,14 +203,15 @@ CONTRACT_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 413: 
 
 def test_the_gateways_own_answers_are_in_the_contracts_shape():
     """What API Gateway answers without running a function (a bad token, an unknown route), from the real
-    template's GatewayResponses: the local stack serves exactly these."""
-    template = cfn.load()
-    assert {kind: gateway_answer(template, kind)[0] for kind in GATEWAY_DEFAULTS} == {
+    template's GatewayResponses: the local stack serves exactly these, with the CORS origin."""
+    resolver = Resolver(cfn.load(), "http://127.0.0.1:5000")
+    answers = {kind: gateway_answer(resolver, kind) for kind in GATEWAY_DEFAULTS}
+    assert {kind: status for kind, (status, _, _) in answers.items()} == {
         "UNAUTHORIZED": 401, "MISSING_AUTHENTICATION_TOKEN": 404, "DEFAULT_5XX": 500}
-    for kind in GATEWAY_DEFAULTS:
-        status, body = gateway_answer(template, kind)
+    for status, body, headers in answers.values():
         assert json.loads(body)["error"] == CONTRACT_CODES[status] and json.loads(body)["message"]
-    [api] = cfn.resources("AWS::Serverless::Api", template).values()
+        assert headers == {"Access-Control-Allow-Origin": "*"}
+    [api] = cfn.resources("AWS::Serverless::Api", resolver.template).values()
     for kind, spec in api["GatewayResponses"].items():
         text = spec["ResponseTemplates"]["application/json"].replace("$context.error.messageString", '"quoted"')
         parsed = json.loads(text)
@@ -213,6 +221,13 @@ def test_the_gateways_own_answers_are_in_the_contracts_shape():
 
 
 def test_without_gateway_responses_the_gateway_answers_as_aws_does():
-    assert gateway_answer({"Resources": {}}, "MISSING_AUTHENTICATION_TOKEN") == (
-        403, '{"message": "Missing Authentication Token"}')
+    resolver = Resolver({"Resources": {}}, "http://127.0.0.1:5000")
+    assert gateway_answer(resolver, "MISSING_AUTHENTICATION_TOKEN") == (
+        403, '{"message": "Missing Authentication Token"}', {})
+    assert cors_preflight(resolver) is None
 
+
+def test_cors_preflight_from_the_template():
+    assert cors_preflight(Resolver(cfn.load(), "http://127.0.0.1:5000")) == {
+        "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Authorization,Content-Type",
+        "Access-Control-Allow-Methods": "GET,POST,PUT,DELETE,OPTIONS", "Access-Control-Max-Age": "600"}
