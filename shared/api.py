@@ -23,10 +23,11 @@ from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared import config, users
+from shared import config, db, users
 from shared.errors import (
     AppError,
     BadRequest,
+    Conflict,
     NotFound,
     TooLarge,
     Unauthorized,
@@ -164,6 +165,14 @@ def _too_deep(app: APIGatewayRestResolver, exc: RecursionError) -> Response:
     return _unexpected(exc)
 
 
+def _cancelled(exc: db.TransactionCancelled) -> Response:
+    """A transaction still colliding with others after its retries: busy, try again (409); any other
+    cancellation a business rule did not turn into an answer is ours (500)."""
+    if exc.busy:
+        return _error(Conflict("Someone else is changing this right now; try again."))
+    return _unexpected(exc)
+
+
 def make_app(*routers: Router) -> APIGatewayRestResolver:
     # CORS headers on every answer to a browser (the preflight itself is API Gateway's, from the template's Cors).
     cors = CORSConfig(allow_origin=config.allowed_origin(), allow_headers=["Authorization"],
@@ -177,6 +186,7 @@ def make_app(*routers: Router) -> APIGatewayRestResolver:
     app.exception_handler(UnicodeDecodeError)(partial(_undecodable, app))
     app.exception_handler(RequestUnsupportedContentType)(partial(_unsupported_content_type, app))
     app.exception_handler(RecursionError)(partial(_too_deep, app))
+    app.exception_handler(db.TransactionCancelled)(_cancelled)
     app.not_found(lambda _exc: _error(NotFound("No such route.")))
     app.exception_handler(NotFoundError)(lambda _exc: _error(NotFound("No such route.")))
     app.exception_handler(Exception)(_unexpected)

@@ -24,6 +24,8 @@ construction. We use the low-level client (not the resource API) because transac
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -48,6 +50,11 @@ class TransactionCancelled(Exception):
 
     def failed(self, index: int) -> bool:
         return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
+
+    @property
+    def busy(self) -> bool:
+        """Cancelled by other transactions on the same items (retried already), not by a condition."""
+        return any(r in RETRIED_REASONS for r in self.reasons) and "ConditionalCheckFailed" not in self.reasons
 
 
 # --- keys -------------------------------------------------------------------------------------------
@@ -167,21 +174,39 @@ def query_all(**kwargs: Any) -> Iterable[dict[str, Any]]:
             return
 
 
+# DynamoDB cancels a transaction that overlaps another on the same item (``TransactionConflict``) or meets a
+# throttle: nothing was written, so it is safe to run again. botocore does not retry a cancelled transaction,
+# hence this loop; a condition that failed is an answer, never retried.
+RETRIED_REASONS = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+TRANSACT_ATTEMPTS = 6
+BACKOFF_SECONDS = 0.02
+
+
+def _reasons(exc: ClientError) -> list[str]:
+    reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+    if not reasons:  # some emulators only put the reasons in the message
+        message = exc.response["Error"].get("Message", "")
+        inner = message[message.find("[") + 1 : message.rfind("]")]
+        reasons = [r.strip() for r in inner.split(",")] if inner else []
+    return reasons
+
+
 def transact(items: list[dict[str, Any]]) -> None:
     """``TransactWriteItems`` on this table. Each entry is ``{"Put"|"Update"|"Delete"|"ConditionCheck": {...}}``
-    without ``TableName`` (added here). Raises ``TransactionCancelled`` with per-item reasons."""
+    without ``TableName`` (added here). Raises ``TransactionCancelled`` with per-item reasons: a failed
+    condition at once, a conflict with other transactions only after ``TRANSACT_ATTEMPTS`` tries (``busy``)."""
     request = [{op: {"TableName": table(), **body} for op, body in entry.items()} for entry in items]
-    try:
-        clients.dynamodb().transact_write_items(TransactItems=request)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "TransactionCanceledException":
-            raise
-        reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
-        if not reasons:  # some emulators only put the reasons in the message
-            message = exc.response["Error"].get("Message", "")
-            inner = message[message.find("[") + 1 : message.rfind("]")]
-            reasons = [r.strip() for r in inner.split(",")] if inner else []
-        raise TransactionCancelled(reasons) from exc
+    for attempt in range(1, TRANSACT_ATTEMPTS + 1):
+        try:
+            clients.dynamodb().transact_write_items(TransactItems=request)
+            return
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            cancelled = TransactionCancelled(_reasons(exc))
+            if not cancelled.busy or attempt == TRANSACT_ATTEMPTS:
+                raise cancelled from exc
+        time.sleep(random.uniform(0, BACKOFF_SECONDS * 2**attempt))  # noqa: S311 - jitter, not security
 
 
 def is_condition_failure(exc: ClientError) -> bool:

@@ -3,10 +3,11 @@
 import threading
 
 import pytest
+from botocore.exceptions import ClientError
 from moto.dynamodb.models import DynamoDBBackend
 
 from handlers import buy_leed
-from shared import users
+from shared import clients, db, users
 from tests.apigw import call
 from tests.integration.leed_factory import SELLER, leed_item, post, table_without_profiles
 
@@ -119,3 +120,57 @@ def test_exactly_one_of_many_concurrent_buyers_wins(invocations, lambda_context,
     [winner] = [u for u, s in statuses.items() if s == 200]
     assert leed_item(leed_id)["buyer"] == winner
     assert len(invocations.events("recordSale")) == 1
+
+
+def _cancelled_by_conflict(request) -> ClientError:
+    """What DynamoDB raises when another transaction holds one of the items: nothing was written."""
+    return ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
+                        "CancellationReasons": [{"Code": "TransactionConflict"}] + [{"Code": "None"}] * (
+                            len(request) - 1)}, "TransactWriteItems")
+
+
+@pytest.fixture
+def conflicting(monkeypatch):
+    """Make the next ``n`` transactions collide with another one; ``meanwhile`` runs at the first collision
+    (the other transaction's effect). Returns a setter."""
+    client = clients.dynamodb()
+    real = client.transact_write_items
+    state = {"left": 0, "meanwhile": None}
+
+    def transact_write_items(**kwargs):
+        if state["left"]:
+            state["left"] -= 1
+            if state["meanwhile"]:
+                state.pop("meanwhile")()
+            raise _cancelled_by_conflict(kwargs["TransactItems"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(client, "transact_write_items", transact_write_items)
+    monkeypatch.setattr(db, "BACKOFF_SECONDS", 0.001)
+
+    def collide(n, meanwhile=None):
+        state.update(left=n, meanwhile=meanwhile)
+    return collide
+
+
+def test_a_transaction_conflict_is_retried_and_the_buy_goes_through(invocations, lambda_context, conflicting):
+    leed_id = post(lambda_context).body["id"]
+    conflicting(2)
+    reply = buy(lambda_context, leed_id)
+    assert reply.status == 200 and reply.body["buyer"] == "bob"
+
+
+def test_losing_a_conflict_to_another_buyer_is_409_not_500(invocations, lambda_context, conflicting):
+    leed_id = post(lambda_context).body["id"]
+    conflicting(1, meanwhile=lambda: buy(lambda_context, leed_id, user="carol"))
+    reply = buy(lambda_context, leed_id)
+    assert reply.status == 409 and reply.body["error"] == "conflict", reply.body
+    assert leed_item(leed_id)["buyer"] == "carol"
+
+
+def test_a_conflict_that_does_not_clear_is_409_try_again(invocations, lambda_context, conflicting):
+    leed_id = post(lambda_context).body["id"]
+    conflicting(db.TRANSACT_ATTEMPTS)
+    reply = buy(lambda_context, leed_id)
+    assert reply.status == 409 and "try again" in reply.body["message"]
+    assert leed_item(leed_id)["status"] == "for_sale"
