@@ -59,19 +59,28 @@ def _parse_date(field: str, text: str | None) -> date | None:
         raise _invalid(field, "must be a date as YYYY-MM-DD") from exc
 
 
+def _shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held at the calendar's ends (``from=0001-01-01`` is valid, a day before it
+    is not)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def _query_args(trade: str, start: date | None, end: date | None, zip_code: str | None) -> dict[str, Any]:
     """Key condition on the UTC sort key, widened by a day either side (offsets span -12h..+14h); the
     exact local-date test is a filter on ``start``, whose first 10 characters are its own calendar date."""
     lowest = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     if start:
-        lowest = max(lowest, (start - timedelta(days=1)).isoformat())
+        lowest = max(lowest, _shift(start, -1).isoformat())
     names: dict[str, str] = {}
     vals: dict[str, Any] = {"pk": f"FORSALE#{trade}", "lo": lowest}
     key = "gsi1pk = :pk AND gsi1sk >= :lo"
     filters = []
     if end:
         key = "gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi"
-        vals.update(hi=(end + timedelta(days=2)).isoformat(), until=(end + timedelta(days=1)).isoformat())
+        vals.update(hi=_shift(end, 2).isoformat(), until=_shift(end, 1).isoformat())
         filters.append("#start < :until")
     if start:
         vals["from"] = start.isoformat()
@@ -99,6 +108,8 @@ def list_for_sale(trade: str, *, from_: str | None = None, to: str | None = None
     found: list[dict[str, Any]] = []
     after = decode_cursor(cursor, trade) if cursor else None
     bounds = {k: v["S"] for k, v in args["ExpressionAttributeValues"].items()}
+    if ":hi" in bounds and bounds[":hi"] < bounds[":lo"]:
+        return {"items": [], "next": None}  # ``to`` is in the past: DynamoDB refuses BETWEEN with lo > hi
     if after and after["gsi1sk"] < bounds[":lo"]:
         after = None  # what lay before the cursor has started meanwhile: DynamoDB refuses a key out of range
     if after and ":hi" in bounds and after["gsi1sk"] > bounds[":hi"]:

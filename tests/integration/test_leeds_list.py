@@ -2,11 +2,13 @@
 
 import base64
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from botocore.exceptions import ClientError
 
 from handlers import buy_leed, list_leeds
+from shared import clients
 from tests.apigw import call
 from tests.integration.leed_factory import future, post
 
@@ -139,4 +141,39 @@ def test_a_cursor_behind_the_window_restarts_instead_of_failing(invocations, lam
     stale = _cursor({"pk": "LEED#0", "sk": "LEED", "gsi1pk": "FORSALE#dj", "gsi1sk": "2000-01-01T00:00:00Z#0"})
     reply = listing(lambda_context, cursor=stale)
     assert reply.status == 200
+    assert [i["id"] for i in reply.body["items"]] == [leed["id"]]
+
+
+@pytest.fixture
+def dynamodb_between_rule(monkeypatch):
+    """DynamoDB refuses ``BETWEEN :lo AND :hi`` with lo > hi (a ValidationException, so a 500); moto does not."""
+    client = clients.dynamodb()
+    real = client.query
+
+    def query(**kwargs):
+        values = kwargs.get("ExpressionAttributeValues", {})
+        if "BETWEEN :lo AND :hi" in kwargs.get("KeyConditionExpression", "") and \
+                values[":lo"]["S"] > values[":hi"]["S"]:
+            raise ClientError({"Error": {"Code": "ValidationException", "Message": "Invalid KeyConditionExpression:"
+                               " The BETWEEN operator requires upper bound to be greater than or equal to lower "
+                               "bound"}}, "Query")
+        return real(**kwargs)
+
+    monkeypatch.setattr(client, "query", query)
+
+
+@pytest.mark.parametrize("query", [{"to": "2020-01-01"}, {"from": "2020-01-01", "to": "2020-01-02"},
+                                   {"to": (datetime.now(UTC) - timedelta(days=3)).date().isoformat()}])
+def test_a_window_that_ended_in_the_past_is_empty(invocations, lambda_context, dynamodb_between_rule, query):
+    post_on(lambda_context, 10)
+    reply = listing(lambda_context, **query)
+    assert (reply.status, reply.body) == (200, {"items": [], "next": None})
+
+
+@pytest.mark.parametrize("query", [{"from": "0001-01-01"}, {"to": "9999-12-31"},
+                                   {"from": "0001-01-01", "to": "9999-12-31"}])
+def test_dates_at_the_ends_of_the_calendar_are_answered(invocations, lambda_context, query):
+    leed = post_on(lambda_context, 10)
+    reply = listing(lambda_context, **query)
+    assert reply.status == 200, reply.body
     assert [i["id"] for i in reply.body["items"]] == [leed["id"]]
