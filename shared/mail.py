@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import clients, config
 from shared.formatting import header_safe
@@ -101,19 +101,26 @@ def send_bulk(template: str, destinations: list[tuple[str, dict[str, str]]], pac
     """Send ``template`` to each ``(address, personal data)``; returns how many were accepted.
 
     Destinations SES refuses for a passing reason are retried (only those); a final refusal is logged (never
-    the address at INFO) and counted, not raised: raising would make Lambda resend the whole batch.
+    the address at INFO) and counted, not raised: raising would make Lambda resend the whole batch. For the same
+    reason, once the first call went out, an error on a resend ends the resends instead of raising.
     """
     pending = destinations
     accepted = 0
     for attempt in range(ATTEMPTS):
         pacer.wait(len(pending))
-        resp = clients.ses().send_bulk_templated_email(
-            Source=config.sender_email(),
-            Template=template,
-            DefaultTemplateData="{}",
-            Destinations=[{"Destination": {"ToAddresses": [address]},
-                           "ReplacementTemplateData": json.dumps(data)} for address, data in pending],
-        )
+        try:
+            resp = clients.ses().send_bulk_templated_email(
+                Source=config.sender_email(),
+                Template=template,
+                DefaultTemplateData="{}",
+                Destinations=[{"Destination": {"ToAddresses": [address]},
+                               "ReplacementTemplateData": json.dumps(data)} for address, data in pending],
+            )
+        except (ClientError, BotoCoreError):
+            if attempt == 0:
+                raise  # nothing went out: Lambda's retry sends the batch
+            logger.exception("SES resend failed", extra={"template": template, "unsent": len(pending)})
+            return accepted
         statuses = [s.get("Status", "Success") for s in resp.get("Status", [])] or ["Success"] * len(pending)
         accepted += statuses.count("Success")
         retry = [d for d, s in zip(pending, statuses, strict=False) if s in RETRYABLE]
