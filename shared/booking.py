@@ -5,9 +5,11 @@ A leed that is for sale or sold holds its slot (an item keyed by ``db.booking_ke
 Withdrawing a leed deletes its slot.
 
 Normalisation (contract: "case, spacing and punctuation ignored"):
-- address: Unicode NFKC, case-folded, every character that is not a letter or digit dropped, so
-  ``"12 Main St."`` and ``"12  main st"`` are one place. Abbreviations (St/Street) are not expanded: the
-  contract does not ask for it and a wrong expansion would create false conflicts.
+- address: Unicode NFKC, case-folded, every character that is not a letter, a digit or a combining mark
+  dropped, so ``"12 Main St."`` and ``"12  main st"`` are one place (marks are kept: in Devanagari and other
+  scripts a vowel sign is what tells two street names apart). Abbreviations (St/Street) are not expanded: the
+  contract does not ask for it and a wrong expansion would create false conflicts. In the key the normalised
+  address is a SHA-256 digest: NFKC can grow a 200-character address past DynamoDB's 2,048-byte key limit.
 - zip: the 5-digit ZIP only. ZIP+4 is a finer delivery segment inside the same ZIP; one poster writing
   ``12345-6789`` and another ``12345`` for the same address must still collide, and two different addresses
   in one ZIP already differ by their address.
@@ -16,13 +18,16 @@ Normalisation (contract: "case, spacing and punctuation ignored"):
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from datetime import datetime
+
+KEPT_CATEGORIES = ("L", "N", "M")  # letters, numbers, combining marks; not punctuation, symbols, spaces
 
 
 def normalise_address(address: str) -> str:
     folded = unicodedata.normalize("NFKC", address).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
+    return "".join(ch for ch in folded if unicodedata.category(ch).startswith(KEPT_CATEGORIES))
 
 
 def zip5(zip_code: str) -> str:
@@ -30,5 +35,6 @@ def zip5(zip_code: str) -> str:
 
 
 def slot(trade: str, start: datetime, address: str, zip_code: str) -> str:
-    """The slot id, e.g. ``dj#2026-12-31#12mainst#12345``."""
-    return f"{trade}#{start.date().isoformat()}#{normalise_address(address)}#{zip5(zip_code)}"
+    """The slot id, e.g. ``dj#2026-12-31#12345#<sha256 of "12mainst">``."""
+    place = hashlib.sha256(normalise_address(address).encode()).hexdigest()
+    return f"{trade}#{start.date().isoformat()}#{zip5(zip_code)}#{place}"

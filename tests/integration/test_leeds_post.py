@@ -116,6 +116,20 @@ def test_same_trade_date_and_normalised_place_is_a_booking_conflict(invocations,
     assert invocations.calls == []
 
 
+def test_an_address_that_grows_under_normalisation_still_books_its_slot(invocations, lambda_context):
+    # NFKC makes U+FDFA 18 characters; in a key that would pass DynamoDB's 2,048-byte limit (a 500 before).
+    address = {"address": "\ufdfa" * 200, "zip": "10001"}
+    assert post(lambda_context, location=address).status == 201
+    assert post(lambda_context, user="other", location=address).status == 409
+
+
+def test_street_names_that_differ_by_a_vowel_sign_are_two_places(invocations, lambda_context):
+    assert post(lambda_context, location={"address": "12 \u0915\u093f\u0932\u093e \u0930\u094b\u0921",
+                                          "zip": "10001"}).status == 201  # 12 किला रोड
+    assert post(lambda_context, user="other", location={"address": "12 \u0915\u0932\u093e \u0930\u094b\u0921",
+                                                        "zip": "10001"}).status == 201  # 12 कला रोड
+
+
 @pytest.mark.parametrize("change", [
     {"trade": "magician"},
     {"location": {"address": "14 Main St.", "zip": "10001"}},

@@ -1,5 +1,6 @@
 """The booking-slot and body rules, without AWS."""
 
+import hashlib
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -24,7 +25,19 @@ def test_zip_plus_four_books_the_same_zip():
 
 def test_slot_uses_the_calendar_date_in_the_leeds_own_offset():
     late_evening = datetime(2030, 6, 1, 23, 0, tzinfo=EST)  # already 2 June in UTC
-    assert booking.slot("dj", late_evening, "12 Main St.", "10001-1234") == "dj#2030-06-01#12mainst#10001"
+    place = hashlib.sha256(b"12mainst").hexdigest()
+    assert booking.slot("dj", late_evening, "12 Main St.", "10001-1234") == f"dj#2030-06-01#10001#{place}"
+
+
+def test_vowel_signs_tell_addresses_apart():
+    # Devanagari: "किला" and "कला" differ only by a combining vowel sign.
+    assert booking.normalise_address("12 किला रोड") != booking.normalise_address("12 कला रोड")
+    assert booking.normalise_address("12, किला रोड!") == booking.normalise_address("12 किला  रोड")
+
+
+def test_the_slot_key_stays_small_whatever_the_address():
+    # NFKC turns U+FDFA into 18 characters: 200 of them would be a 3,600-character key (DynamoDB: 2,048 bytes).
+    assert len(booking.slot("dj", datetime(2030, 6, 1, tzinfo=UTC), "\ufdfa" * 200, "10001").encode()) < 120
 
 
 def test_sort_key_orders_by_instant_whatever_the_offset():
