@@ -23,6 +23,7 @@ from pydantic import (
 from shared.trades import CATALOGUE
 
 MAX_DURATION = timedelta(hours=24)
+MAX_LEAD_TIME = timedelta(days=5 * 365)
 ZIP_PATTERN = r"^\d{5}(-\d{4})?$"
 
 
@@ -68,6 +69,8 @@ class NewLeed(BaseModel):
     def _sensible_times(self) -> NewLeed:
         if self.start <= datetime.now(UTC):
             raise ValueError("start must be in the future")
+        if self.start - datetime.now(UTC) > MAX_LEAD_TIME:  # a gig lead, not a plan for the next century
+            raise ValueError("start must be within 5 years")
         if self.end <= self.start:
             raise ValueError("end must be after start")
         if self.end - self.start > MAX_DURATION:

@@ -9,6 +9,8 @@ from shared import db, outbox
 from tests.apigw import call
 from tests.integration.leed_factory import SELLER, body, future, leed_item, post, table_without_profiles
 
+Y = datetime.now(UTC).year + 1  # a year that is always ahead and within the 5-year limit
+
 
 def outbox_items():
     return [i for i in table_without_profiles() if i["pk"].startswith("OUTBOX#")]
@@ -58,10 +60,11 @@ def test_a_failed_invoke_still_answers_201_and_leaves_the_outbox_for_the_sweeper
     {"trade": "plumbing"},
     {"title": ""},
     {"title": "x" * 121},
-    {"start": "2099-01-01T10:00:00", "end": "2099-01-01T12:00:00"},
+    {"start": f"{Y}-01-01T10:00:00", "end": f"{Y}-01-01T12:00:00"},
     {"start": "2001-01-01T10:00:00Z", "end": "2001-01-01T12:00:00Z"},
-    {"start": "2099-01-01T10:00:00Z", "end": "2099-01-01T09:00:00Z"},
-    {"start": "2099-01-01T10:00:00Z", "end": "2099-01-03T10:00:00Z"},
+    {"start": "9999-12-31T20:00:00-12:00", "end": "9999-12-31T21:00:00-12:00"},  # overflowed in UTC: was a 500
+    {"start": f"{Y}-01-01T10:00:00Z", "end": f"{Y}-01-01T09:00:00Z"},
+    {"start": f"{Y}-01-01T10:00:00Z", "end": f"{Y}-01-03T10:00:00Z"},
     {"price_cents": True},
     {"price_cents": 99.5},
     {"price_cents": 1_000_001},

@@ -10,6 +10,8 @@ from shared import booking
 from shared.leed_models import NewLeed, full_view, public_view, view_for
 from shared.leeds import for_sale_sort_key
 
+Y = datetime.now(UTC).year + 1  # a year that is always ahead and within the 5-year limit
+
 EST = timezone(timedelta(hours=-5))
 
 
@@ -56,8 +58,8 @@ def _body(**overrides):
 
 
 def test_a_valid_body_keeps_its_offset():
-    leed = NewLeed.model_validate(_body(start="2099-01-01T10:00:00-08:00", end="2099-01-01T12:00:00-08:00"))
-    assert leed.start.isoformat() == "2099-01-01T10:00:00-08:00"
+    leed = NewLeed.model_validate(_body(start=f"{Y}-01-01T10:00:00-08:00", end=f"{Y}-01-01T12:00:00-08:00"))
+    assert leed.start.isoformat() == f"{Y}-01-01T10:00:00-08:00"
     assert leed.details == ""
 
 
@@ -66,11 +68,13 @@ def test_a_valid_body_keeps_its_offset():
     {"title": ""},
     {"title": "   "},
     {"title": "x" * 121},
-    {"start": "2099-01-01T10:00:00", "end": "2099-01-01T12:00:00"},  # naive
+    {"start": f"{Y}-01-01T10:00:00", "end": f"{Y}-01-01T12:00:00"},  # naive
     {"start": 4102444800},  # a Unix time is not ISO 8601
     {"start": "2001-01-01T10:00:00Z", "end": "2001-01-01T12:00:00Z"},  # past
-    {"start": "2099-01-01T10:00:00Z", "end": "2099-01-01T10:00:00Z"},  # end not after start
-    {"start": "2099-01-01T10:00:00Z", "end": "2099-01-02T10:00:01Z"},  # over 24 h
+    {"start": f"{Y}-01-01T10:00:00Z", "end": f"{Y}-01-01T10:00:00Z"},  # end not after start
+    {"start": f"{Y}-01-01T10:00:00Z", "end": f"{Y}-01-02T10:00:01Z"},  # over 24 h
+    {"start": f"{Y + 5}-06-01T10:00:00Z", "end": f"{Y + 5}-06-01T12:00:00Z"},  # over 5 years ahead
+    {"start": "9999-12-31T20:00:00-12:00", "end": "9999-12-31T21:00:00-12:00"},  # past the calendar in UTC
     {"price_cents": True},
     {"price_cents": 10.5},
     {"price_cents": "100"},
@@ -91,7 +95,7 @@ def test_invalid_bodies_are_refused(overrides):
 
 def test_limits_are_inclusive():
     NewLeed.model_validate(_body(title="x" * 120, price_cents=1_000_000, details="x" * 2000,
-                                 start="2099-01-01T10:00:00Z", end="2099-01-02T10:00:00Z",
+                                 start=f"{Y}-01-01T10:00:00Z", end=f"{Y}-01-02T10:00:00Z",
                                  location={"address": "x" * 200, "zip": "10001-1234"}))
 
 
