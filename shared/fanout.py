@@ -131,10 +131,12 @@ def notify_users(leed_id: str, correlation_id: str, context: LambdaContext | Non
     leed = db.get(db.leed_key(leed_id), consistent=True)
     if leed is None:
         raise LeedMissing(f"leed {leed_id} does not exist")
-    if batch == 0 and leed.get("status") != "for_sale":
-        # Sold or withdrawn before anyone was told: there is nothing left to offer. (A fan-out already under
-        # way finishes, so nobody is told twice or half the subscribers are skipped for good.)
-        logger.info("leed no longer for sale, no fan-out", extra={"leed_id": leed_id, "status": leed.get("status")})
+    if leed.get("status") != "for_sale":
+        # Sold or withdrawn: there is nothing left to offer, so the fan-out stops here, whether it never began,
+        # is a continuation, or is Lambda's retry of one that failed halfway; its SES template goes too.
+        logger.info("leed no longer for sale, fan-out stops",
+                    extra={"leed_id": leed_id, "status": leed.get("status"), "batch": batch})
+        run_once(_clean_up, {"leed_id": leed_id}, leed_id=leed_id, key_fields="leed_id", context=context)
         return {"batches": 0, "sent": 0, "done": True}
     run = _Run(leed, context)
     handled, sent = 0, 0

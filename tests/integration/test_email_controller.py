@@ -118,6 +118,26 @@ def test_a_retry_after_partial_sending_sends_only_what_is_left(invocations, inbo
     assert recipients(inbox()) == expected  # each exactly once
 
 
+def test_a_fan_out_stops_and_removes_its_template_once_the_leed_is_sold(invocations, inbox, lambda_context):
+    subscribe_many("dj", 140)
+    leed_id = posted(lambda_context)
+    calls = {"n": 0}
+
+    def fail_the_second_send(**_):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "try later"}}, "SendBulk")
+
+    clients.ses().meta.events.register("before-call.ses.SendBulkTemplatedEmail", fail_the_second_send)
+    with pytest.raises(ClientError):
+        notify(leed_id, lambda_context)
+    bought(lambda_context, leed_id, user="bob")
+
+    assert notify(leed_id, lambda_context)["done"] is True  # Lambda's retry: nothing left to offer
+    assert len([e for e in inbox() if "Wedding DJ" in e["subject"]]) == 50
+    assert clients.ses().list_templates()["TemplatesMetadata"] == []  # SES keeps at most 20,000
+
+
 def test_user_text_is_escaped_in_html_and_kept_as_typed_in_text(invocations, inbox, lambda_context):
     users.ensure_profile("ann", "ann@example.com")
     users.rename("ann", 'Ann <b>&</b> "Bo"')
