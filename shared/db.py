@@ -25,6 +25,7 @@ construction. We use the low-level client (not the resource API) because transac
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -143,6 +144,17 @@ def table() -> str:
 def get(key: Mapping[str, str], *, consistent: bool = False) -> dict[str, Any] | None:
     resp = clients.dynamodb().get_item(TableName=table(), Key=to_ddb(key), ConsistentRead=consistent)
     return from_ddb(resp.get("Item"))
+
+
+LEED_ID = re.compile(r"[0-9a-f]{32}")  # uuid4 hex, as add_leed makes them
+
+
+def find_leed(leed_id: str) -> dict[str, Any] | None:
+    """The leed item (consistent read), or None. An id that cannot exist is not looked up: a path parameter is
+    the client's, and an oversized key would make DynamoDB answer 400 (a 500 for us)."""
+    if not LEED_ID.fullmatch(leed_id):
+        return None
+    return get(leed_key(leed_id), consistent=True)
 
 
 def put(item: Mapping[str, Any], *, condition: str | None = None, **expr: Any) -> None:

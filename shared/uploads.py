@@ -67,7 +67,7 @@ class NewAttachment(BaseModel):
 
 
 def _leed(leed_id: str) -> dict[str, Any]:
-    item = db.get(db.leed_key(leed_id), consistent=True)
+    item = db.find_leed(leed_id)
     if item is None:
         raise NotFound("There is no such leed.")
     return item

@@ -110,9 +110,10 @@ def test_only_the_seller_may_attach(leed_id, lambda_context) -> None:
     assert not [i for i in all_items() if i["sk"].startswith("ATT#")]
 
 
-def test_unknown_leed_is_404(leed_id, lambda_context) -> None:
-    assert attach(lambda_context, "nope").status == 404
-    assert listing(lambda_context, "nope").body["error"] == "not_found"
+@pytest.mark.parametrize("unknown", ["nope", "0" * 32, "a" * 3000])  # a 3,000-byte key: DynamoDB would 400
+def test_unknown_leed_is_404(leed_id, lambda_context, unknown) -> None:
+    assert attach(lambda_context, unknown).status == 404
+    assert listing(lambda_context, unknown).body["error"] == "not_found"
 
 
 def test_without_a_token_is_401(leed_id, lambda_context) -> None:
