@@ -21,6 +21,7 @@ from shared.errors import ValidationFailed
 from shared.leed_models import public_view
 
 KEY_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk")
+CURSOR_SORT_KEY = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z#([0-9a-f]{32})")
 # Pages read per request at most when filters thin them: bounds the latency of one call; past it the page
 # comes back short but with a cursor, so the client still sees everything.
 MAX_PAGES = 20
@@ -45,6 +46,10 @@ def decode_cursor(cursor: str, trade: str) -> dict[str, Any]:
     if (not isinstance(key, dict) or set(key) != set(KEY_FIELDS)
             or not all(isinstance(v, str) and v for v in key.values()) or key["gsi1pk"] != f"FORSALE#{trade}"):
         raise _invalid("cursor", "not a cursor this API issued for this trade")
+    # The exact form we issue (``leeds.for_sale_sort_key``): a forged key could also be too large for DynamoDB.
+    issued = CURSOR_SORT_KEY.fullmatch(key["gsi1sk"])
+    if not issued or key["pk"] != f"LEED#{issued[1]}" or key["sk"] != "LEED":
+        raise _invalid("cursor", "not a cursor this API issued")
     return key
 
 

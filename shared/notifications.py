@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import uuid
 from typing import Any
 
@@ -18,6 +19,7 @@ from shared.bookkeeping import LeedMissing
 from shared.errors import ValidationFailed
 
 FIELDS = ("id", "type", "leed_id", "message", "created_at")
+ISSUED_SORT_KEY = re.compile(r"NOTE#[0-9T:.+\-]{10,40}#[0-9a-f]{32}")  # NOTE#{ISO time}#{uuid5 hex}
 _NAMESPACE = uuid.UUID("6f1c1b1e-4a53-4b7e-9a57-6c2b8f0d1e55")  # fixed: the same leed gives the same ids
 
 
@@ -67,7 +69,7 @@ def _decode(cursor: str) -> str:
         sk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["sk"]
     except (binascii.Error, ValueError, KeyError, TypeError) as exc:
         raise _bad_cursor() from exc
-    if not isinstance(sk, str) or not sk.startswith("NOTE#"):
+    if not isinstance(sk, str) or not ISSUED_SORT_KEY.fullmatch(sk):  # a forged key may not even fit DynamoDB
         raise _bad_cursor()
     return sk
 

@@ -138,10 +138,26 @@ def test_trade_is_required(invocations, lambda_context):
 
 def test_a_cursor_behind_the_window_restarts_instead_of_failing(invocations, lambda_context):
     leed = post_on(lambda_context, 10)
-    stale = _cursor({"pk": "LEED#0", "sk": "LEED", "gsi1pk": "FORSALE#dj", "gsi1sk": "2000-01-01T00:00:00Z#0"})
+    old_id = "0" * 32
+    stale = _cursor({"pk": f"LEED#{old_id}", "sk": "LEED", "gsi1pk": "FORSALE#dj",
+                     "gsi1sk": f"2000-01-01T00:00:00.000000Z#{old_id}"})
     reply = listing(lambda_context, cursor=stale)
     assert reply.status == 200
     assert [i["id"] for i in reply.body["items"]] == [leed["id"]]
+
+
+@pytest.mark.parametrize("key", [
+    {"gsi1sk": "2030-01-01T00:00:00.000000Z#" + "a" * 1100},  # fits a cursor, not a DynamoDB sort key
+    {"pk": "LEED#" + "b" * 32},  # not the leed its sort key names
+    {"sk": "PROFILE"},
+])
+def test_a_cursor_we_did_not_issue_is_422(invocations, lambda_context, key):
+    leed_id = "a" * 32
+    issued = {"pk": f"LEED#{leed_id}", "sk": "LEED", "gsi1pk": "FORSALE#dj",
+              "gsi1sk": f"2030-01-01T00:00:00.000000Z#{leed_id}"}
+    assert listing(lambda_context, cursor=_cursor(issued)).status == 200
+    reply = listing(lambda_context, cursor=_cursor({**issued, **key}))
+    assert reply.status == 422 and reply.body["details"][0]["field"] == "cursor"
 
 
 @pytest.fixture

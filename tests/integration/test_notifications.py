@@ -1,5 +1,6 @@
 """notification_controller leedSold and GET /users/me/notifications: once per leed, newest first, paginated."""
 
+import base64
 import json
 from pathlib import Path
 
@@ -79,8 +80,12 @@ def test_newest_first_and_paginated(invocations, lambda_context):
     assert len(pages[0]) == 2
 
 
+FORGED = base64.urlsafe_b64encode(json.dumps({"sk": "NOTE#" + "x" * 1100}).encode()).decode()  # over 1 KiB
+
+
 @pytest.mark.parametrize("query", [{"limit": 0}, {"limit": 101}, {"limit": "x"}, {"cursor": "not-a-cursor"},
-                                   {"cursor": "eyJzayI6IlNVQiNkaiJ9"}])  # the last: a valid key, but not a NOTE#
+                                   {"cursor": "eyJzayI6IlNVQiNkaiJ9"},  # a valid key, but not a NOTE#
+                                   {"cursor": FORGED}])
 def test_bad_paging_is_422(aws, lambda_context, query):
     reply = inbox(lambda_context, "bob", **query)
     assert reply.status == 422
