@@ -146,6 +146,12 @@ def get(key: Mapping[str, str], *, consistent: bool = False) -> dict[str, Any] |
     return from_ddb(resp.get("Item"))
 
 
+def counter(item: Mapping[str, Any] | None, name: str) -> int:
+    """A counter as shown. Counters only move by commutative ADDs, so an event processed out of order (a
+    withdrawal before its post) can leave one below zero for a moment; nobody should see that."""
+    return max(0, int((item or {}).get(name) or 0))
+
+
 LEED_ID = re.compile(r"[0-9a-f]{32}")  # uuid4 hex, as add_leed makes them
 
 

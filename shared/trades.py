@@ -39,9 +39,9 @@ def list_trades() -> list[dict[str, object]]:
         {
             "name": name,
             "label": label,
-            "leeds_posted": found.get(name, {}).get("leeds_posted", 0),
-            "leeds_sold": found.get(name, {}).get("leeds_sold", 0),
-            "subscribers": found.get(name, {}).get("subscribers", 0),
+            "leeds_posted": db.counter(found.get(name), "leeds_posted"),
+            "leeds_sold": db.counter(found.get(name), "leeds_sold"),
+            "subscribers": db.counter(found.get(name), "subscribers"),
         }
         for name, label in CATALOGUE.items()
     ]

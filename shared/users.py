@@ -58,19 +58,13 @@ class ProfileUpdate(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=100)]
 
 
-def _count(value: Any) -> int:
-    # Counters only move by commutative ADDs, so an event processed out of order (a withdrawal before its
-    # post) can leave one below zero for a moment; nobody should see that.
-    return max(0, int(value or 0))
-
-
 def profile_view(profile: dict[str, Any], trades: list[str]) -> dict[str, Any]:
     return {
         "username": profile["username"],
         "email": profile.get("email", ""),
         "name": profile.get("name") or profile["username"],
         "subscriptions": sorted(trades),
-        "stats": {name: _count(profile.get(name)) for name in STATS},
+        "stats": {name: db.counter(profile, name) for name in STATS},
     }
 
 

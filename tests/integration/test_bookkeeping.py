@@ -118,6 +118,8 @@ def test_a_withdrawal_recorded_before_its_post_still_adds_up(invocations, lambda
 
     deliver(invocations, lambda_context, "recordWithdrawal")
     assert call(get_profile, "GET", "/users/me", lambda_context, user="sally").body["stats"]["posted"] == 0
+    trades = {t["name"]: t for t in call(list_trades, "GET", "/trades", lambda_context).body["items"]}
+    assert trades["dj"]["leeds_posted"] == 0  # -1 in the table for a moment, never on show
     deliver(invocations, lambda_context, "recordPost")
 
     assert trade_counters()["leeds_posted"] == 0
