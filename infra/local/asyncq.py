@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from infra.local.logs import correlation, log
 from infra.local.stats import Stats
 from infra.local.template import Destination, Function
 from infra.local.workers import Result
@@ -80,13 +81,16 @@ class AsyncInvoker:
             return rate > 0 and self._random.random() < rate
 
     def _attempt(self, event: _Event) -> Result:
+        """One attempt. An injected fault is counted under ``async`` (the function's own invocation counts say
+        what the handler did: it never ran before a fault, it ran and succeeded under one after it) and logged."""
         if self._roll(self._settings.fault_rate):
-            if self._roll(0.5):
-                self._stats.invocation(event.fn.name, "injected_before")
-                return Result(False, INJECTED, event.request_id, 0, "injected_before")
-            result = self._invoke(event.fn.name, event.payload, event.request_id)
-            self._stats.invocation(event.fn.name, "injected_after")
-            return Result(False, INJECTED, event.request_id, result.duration_ms, "injected_after", result.calls)
+            when = "before" if self._roll(0.5) else "after"
+            ran = self._invoke(event.fn.name, event.payload, event.request_id) if when == "after" else None
+            self._stats.async_event(f"injected_{when}")
+            log(event.fn.name, type="INJECTED", when=when, request_id=event.request_id,
+                correlation_id=correlation(event.payload))
+            return Result(False, INJECTED, event.request_id, ran.duration_ms if ran else 0, f"injected_{when}",
+                          ran.calls if ran else {})
         return self._invoke(event.fn.name, event.payload, event.request_id)
 
     def _run(self, event: _Event) -> None:
@@ -108,11 +112,13 @@ class AsyncInvoker:
                 return
             if attempts > fn.retries:
                 break
-            time.sleep(delay)
-            delay *= 2
-            if time.time() - event.accepted > fn.max_age:  # checked before each retry, as Lambda does
+            age_left = fn.max_age - (time.time() - event.accepted)
+            if delay >= age_left:  # too old by the time of the retry: discarded then, not after the wait
+                time.sleep(max(0.0, age_left))
                 condition = "EventAgeExceeded"
                 break
+            time.sleep(delay)
+            delay *= 2
             self._stats.async_event("retried")
         self._stats.async_event(condition)
         self._finish(event, fn.on_failure, condition, attempts, result)

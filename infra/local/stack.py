@@ -20,6 +20,7 @@ import boto3
 from infra import cfn
 from infra.local import ddb_lock, emails, reload, resources, s3post, transactions
 from infra.local.asyncq import AsyncInvoker, Settings
+from infra.local.logs import correlation, log
 from infra.local.stats import Stats
 from infra.local.template import (
     ACCOUNT,
@@ -37,10 +38,6 @@ from infra.local.workers import Pool, Result, worker_env
 ROOT = Path(__file__).resolve().parents[2]
 _RATE = re.compile(r"rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)")
 _UNIT = {"minute": 60, "hour": 3600, "day": 86400}
-
-
-def log(prefix: str, **fields: Any) -> None:
-    print(f"{prefix} | {json.dumps(fields, default=str)}", flush=True)
 
 
 def schedule_seconds(expression: str) -> float:
@@ -139,7 +136,7 @@ class Stack:
         self.stats.invocation(name, result.outcome, result.duration_ms)
         self.stats.aws_calls(result.calls, name)
         log(name, type="REPORT", request_id=result.request_id, outcome=result.outcome,
-            duration_ms=result.duration_ms, correlation_id=_correlation(event),
+            duration_ms=result.duration_ms, correlation_id=correlation(event),
             **({} if result.ok else {"error": result.payload.get("errorType")}))
         return result
 
@@ -221,10 +218,3 @@ def _complete_s3_record(record: dict[str, Any]) -> None:
     obj.setdefault("sequencer", f"{time.time_ns():X}")
     obj["key"] = quote_plus(unquote_plus(obj.get("key", "")), safe="/")  # AWS keeps "/"; moto encodes it
     record["s3"]["bucket"].setdefault("ownerIdentity", {"principalId": "LOCAL"})
-
-
-def _correlation(event: Any) -> str | None:
-    if not isinstance(event, dict):
-        return None
-    return event.get("correlation_id") or (event.get("requestContext") or {}).get("requestId")
-

@@ -112,10 +112,10 @@ class _Flaky:
                       request_id, 1, "success" if ok else "error")
 
 
-def _run(flaky, settings, fn=None):
+def _run(flaky, settings, fn=None, stats=None):
     fn = fn or functions(cfn.load(), ENDPOINT)["EmailController"]
     records = []
-    invoker = AsyncInvoker({fn.name: fn}, flaky, lambda dest, rec: records.append(rec), Stats(), settings)
+    invoker = AsyncInvoker({fn.name: fn}, flaky, lambda dest, rec: records.append(rec), stats or Stats(), settings)
     invoker.submit(fn.name, {"function": "x"})
     deadline = time.time() + 5
     while invoker.pending and time.time() < deadline:
@@ -145,6 +145,26 @@ def test_async_event_age_exceeded():
     [record] = _run(_Flaky(failures=99), Settings(retry_delay=0.05), fn)
     assert record["requestContext"]["condition"] == "EventAgeExceeded"
     assert record["requestContext"]["approximateInvokeCount"] == 1
+
+
+def test_an_event_too_old_for_its_next_retry_is_dropped_when_it_expires_not_after_the_wait():
+    fn = functions(cfn.load(), ENDPOINT)["EmailController"]
+    fn.max_age = 0.3
+    started = time.monotonic()
+    [record] = _run(_Flaky(failures=99), Settings(retry_delay=2), fn)
+    assert record["requestContext"]["condition"] == "EventAgeExceeded"
+    assert time.monotonic() - started < 1.5  # the 2 s backoff was not waited out
+
+
+def test_injected_faults_are_counted_apart_from_what_the_handler_did(capsys):
+    stats = Stats()
+    flaky = _Flaky(failures=0)
+    _run(flaky, Settings(retry_delay=0.01, fault_rate=1.0, seed=7), stats=stats)
+    injected = stats.snapshot()["async"]
+    assert injected.get("injected_before", 0) + injected.get("injected_after", 0) == 3  # every attempt
+    assert injected.get("injected_after", 0) == flaky.calls  # the handler ran exactly under "after" faults
+    lines = [line for line in capsys.readouterr().out.splitlines() if '"INJECTED"' in line]
+    assert len(lines) == 3 and all(line.startswith("EmailController | ") for line in lines)
 
 
 def test_fault_injection_and_duplicates():
