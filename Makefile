@@ -5,12 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # checkov lives in its own venv: its pinned dependencies would fight the project's (boto3, cfn-lint, ...).
+# The tool venvs sit under .cache/, which `sam build` leaves out of the code it packages (the repo root is the
+# functions' CodeUri; .venv is left out too): in the root they would add 500 MB to every function.
 CHECKOV_VERSION := 3.3.30
-CHECK_VENV := .venv-check
+CHECK_VENV := .cache/venv-check
 CHECK_STAMP := $(CHECK_VENV)/.installed-$(CHECKOV_VERSION)
 # SAM CLI in a third venv, for the same reason (it pins its own boto3, cfn-lint, ...).
 SAM_VERSION := 1.170.0
-SAM_VENV := .venv-sam
+SAM_VENV := .cache/venv-sam
 SAM_STAMP := $(SAM_VENV)/.installed-$(SAM_VERSION)
 
 .PHONY: dev test lint check clean
@@ -51,4 +53,4 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) $(CHECK_VENV) $(SAM_VENV) .ruff_cache build *.egg-info
+	rm -rf $(VENV) .cache .ruff_cache build *.egg-info

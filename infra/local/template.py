@@ -82,6 +82,7 @@ class Resolver:
 
     def ref(self, name: str) -> str:
         pseudo = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::StackName": "leedz",
+                  "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/leedz/local",
                   "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", "AWS::NoValue": ""}
         if name in pseudo:
             return pseudo[name]
@@ -131,6 +132,9 @@ class Resolver:
             if key == "Fn::Select":
                 index, items = arg
                 return self.resolve(items)[int(index)]
+            if key == "Fn::Split":
+                sep, text = arg
+                return str(self.resolve(text)).split(sep)
         return {k: self.resolve(v) for k, v in value.items()}
 
     def _sub(self, arg: Any) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from infra import cfn
 
 # Actions that IAM defines no resource type for (IAM service reference), so "*" is their only form.
-NO_RESOURCE_TYPE = {"ses:CreateTemplate", "ses:DeleteTemplate", "ses:GetSendQuota"}
+NO_RESOURCE_TYPE = {"ses:CreateTemplate", "ses:GetTemplate", "ses:DeleteTemplate", "ses:GetSendQuota"}
 
 
 def _resources(kind: str) -> dict[str, dict[str, Any]]:
@@ -99,3 +99,29 @@ def test_every_checkov_skip_says_why():
     for name, res in cfn.load()["Resources"].items():
         for skip in ((res.get("Metadata") or {}).get("checkov") or {}).get("skip", []):
             assert skip["id"].startswith("CKV") and len(skip.get("comment", "")) > 20, (name, skip)
+
+
+def test_a_function_may_invoke_exactly_the_controllers_it_fires():
+    """The controllers named in a function's environment (``*_CONTROLLER``, what ``shared.dispatch`` fires)
+    are the functions its role may invoke, each by its exact ARN."""
+    for name, props in _resources("AWS::Serverless::Function").items():
+        fired = {v["Ref"] for k, v in ((props.get("Environment") or {}).get("Variables") or {}).items()
+                 if k.endswith("_CONTROLLER")}
+        granted: set[str] = set()
+        for policy in props.get("Policies") or []:
+            assert "LambdaInvokePolicy" not in policy, f"{name}: LambdaInvokePolicy grants function:NAME*"
+            for st in _statements(policy):
+                if "lambda:InvokeFunction" in _as_list(st["Action"]):
+                    granted |= {r["Fn::GetAtt"][0] for r in _as_list(st["Resource"])}
+        assert granted == fired, name
+
+
+def test_tool_venvs_are_left_out_of_the_functions_code():
+    """CodeUri is the repo root; `sam build` copies it all but a few names (aws-lambda-builders' python_pip
+    EXCLUDED_FILES, among them .venv and .cache). A tool venv anywhere else would ship 200-300 MB a function."""
+    from pathlib import Path
+
+    makefile = (Path(cfn.TEMPLATE).parents[1] / "Makefile").read_text()
+    venvs = [line.split(":=")[1].strip() for line in makefile.splitlines() if "VENV :=" in line]
+    assert len(venvs) >= 3, venvs
+    assert all(Path(v).parts[0] in {".venv", ".cache"} for v in venvs), venvs
