@@ -25,6 +25,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -35,7 +36,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from infra.local.launch import ROOT
 from shared.trades import CATALOGUE
+
+# Hypothesis keeps caches in ./.hypothesis; under .cache/ they stay out of what `sam build` packages.
+set_hypothesis_home_dir(ROOT / ".cache" / "hypothesis")
 
 # Not ``negative_data_rejection``: bodies are normalised before their rules (whitespace stripped, so a padded
 # string over maxLength can be valid), and our token replaces the Authorization header a negative case drops.
