@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # bench script run from anywhere; not a test, so no package install
 
-from infra.local.template import functions  # noqa: E402
-from infra.local.workers import worker_env  # noqa: E402
+from infra.local.runtime.workers import worker_env  # noqa: E402
+from infra.local.sam.model import functions  # noqa: E402
 
 GOAL = 1.5
 BASELINE = "boto3"

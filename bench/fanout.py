@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench scripts ru
 from seeding import leed_body, quiet_trades, seed_subscribers, shape_check
 
 from infra.local.launch import Running, local_stack
-from infra.local.template import functions
+from infra.local.sam.model import functions
 
 FUNCTION = "EmailController"
 SEND_RATE = "2000"

@@ -8,7 +8,7 @@ import threading
 from typing import Any
 
 from infra.local import api_doc
-from infra.local.template import Function
+from infra.local.sam.model import Function
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}

@@ -12,7 +12,7 @@ import requests
 from botocore.exceptions import ClientError
 
 from infra import cfn
-from infra.local.template import functions
+from infra.local.sam.model import functions
 from tests.apigw import proxy_event
 
 

@@ -119,7 +119,7 @@ def _png(width: int, height: int) -> bytes:
 
 def test_upload_through_presigned_post_gets_a_thumbnail(stack):
     from infra import cfn
-    from infra.local.template import functions
+    from infra.local.sam.model import functions
 
     if not any(fn.s3_events for fn in functions(cfn.load()).values()):
         pytest.skip("not in infra/template.yaml yet: an S3-triggered thumbnail function")

@@ -7,19 +7,19 @@ from typing import Any
 
 import pytest
 
-from infra.local import emails as recorder
+from infra.local.aws import ses_capture
+from infra.local.state import State
 from shared import clients, mail
 
 
 @pytest.fixture
 def inbox(aws: None, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Every email sent from now on, as each recipient got it; SES paced at 1,000/s so tests stay fast."""
-    monkeypatch.setenv("LEEDZ_SES_MAX_SEND_RATE", "1000")
-    recorder.install()
-    recorder.clear()
+    state = State()
+    ses_capture.install(state.mailbox.record, max_send_rate=1000)
     mail.forget_quota()
-    yield recorder.items
-    recorder.clear()
+    yield state.mailbox.items
+    state.close()
 
 
 @pytest.fixture

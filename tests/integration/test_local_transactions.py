@@ -12,7 +12,7 @@ import boto3
 import pytest
 from moto.dynamodb.models import dynamodb_backends
 
-from infra.local import transactions
+from infra.local.aws import transactions
 from shared import db
 from tests.conftest import TABLE
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from infra.local import api_doc, openapi, template
+from infra.local import api_doc, openapi
+from infra.local.sam import model as template
 
 CONTRACT_ERRORS = {"400", "401", "403", "404", "409", "413", "415", "422"}
 

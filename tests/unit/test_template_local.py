@@ -7,19 +7,14 @@ import time
 import pytest
 
 from infra import cfn
-from infra.local.asyncq import AsyncInvoker, Settings
 from infra.local.auth import Tokens
-from infra.local.gateway import Router
-from infra.local.stats import Stats
-from infra.local.template import (
-    GATEWAY_DEFAULTS,
-    Function,
-    Resolver,
-    cors_preflight,
-    functions,
-    gateway_answer,
-)
-from infra.local.workers import Pool, Result
+from infra.local.http.routing import Router
+from infra.local.runtime.asyncq import AsyncInvoker, Chaos
+from infra.local.runtime.workers import Outcome, Pool, Result
+from infra.local.sam.gateway_config import GATEWAY_DEFAULTS, cors_preflight, gateway_answer
+from infra.local.sam.model import Function, functions
+from infra.local.sam.resolver import Resolver
+from infra.local.state import State
 
 ENDPOINT = "http://127.0.0.1:5555"
 
@@ -109,13 +104,14 @@ class _Flaky:
             self.calls += 1
             ok = self.calls > self.failures
         return Result(ok, json.dumps({"ok": True}) if ok else {"errorMessage": "boom", "errorType": "E"},
-                      request_id, 1, "success" if ok else "error")
+                      request_id, 1, Outcome.SUCCESS if ok else Outcome.ERROR)
 
 
-def _run(flaky, settings, fn=None, stats=None):
+def _run(flaky, chaos, fn=None, state=None):
     fn = fn or functions(cfn.load(), ENDPOINT)["EmailController"]
     records = []
-    invoker = AsyncInvoker({fn.name: fn}, flaky, lambda dest, rec: records.append(rec), stats or Stats(), settings)
+    state = state or State()
+    invoker = AsyncInvoker({fn.name: fn}, flaky, lambda dest, rec: records.append(rec), state.history, chaos)
     invoker.submit(fn.name, {"function": "x"})
     deadline = time.time() + 5
     while invoker.pending and time.time() < deadline:
@@ -125,7 +121,7 @@ def _run(flaky, settings, fn=None, stats=None):
 
 
 def test_async_retries_then_failure_record():
-    records = _run(_Flaky(failures=99), Settings(retry_delay=0.01))
+    records = _run(_Flaky(failures=99), Chaos(retry_delay=0.01))
     [record] = records
     assert record["requestContext"]["condition"] == "RetriesExhausted"
     assert record["requestContext"]["approximateInvokeCount"] == 3
@@ -136,13 +132,13 @@ def test_async_retries_then_failure_record():
 
 def test_async_succeeds_on_a_retry_without_failure_record():
     flaky = _Flaky(failures=2)
-    assert _run(flaky, Settings(retry_delay=0.01)) == [] and flaky.calls == 3
+    assert _run(flaky, Chaos(retry_delay=0.01)) == [] and flaky.calls == 3
 
 
 def test_async_event_age_exceeded():
     fn = functions(cfn.load(), ENDPOINT)["EmailController"]
     fn.max_age = 0
-    [record] = _run(_Flaky(failures=99), Settings(retry_delay=0.05), fn)
+    [record] = _run(_Flaky(failures=99), Chaos(retry_delay=0.05), fn)
     assert record["requestContext"]["condition"] == "EventAgeExceeded"
     assert record["requestContext"]["approximateInvokeCount"] == 1
 
@@ -151,16 +147,16 @@ def test_an_event_too_old_for_its_next_retry_is_dropped_when_it_expires_not_afte
     fn = functions(cfn.load(), ENDPOINT)["EmailController"]
     fn.max_age = 0.3
     started = time.monotonic()
-    [record] = _run(_Flaky(failures=99), Settings(retry_delay=2), fn)
+    [record] = _run(_Flaky(failures=99), Chaos(retry_delay=2), fn)
     assert record["requestContext"]["condition"] == "EventAgeExceeded"
     assert time.monotonic() - started < 1.5  # the 2 s backoff was not waited out
 
 
 def test_injected_faults_are_counted_apart_from_what_the_handler_did(capsys):
-    stats = Stats()
+    state = State()
     flaky = _Flaky(failures=0)
-    _run(flaky, Settings(retry_delay=0.01, fault_rate=1.0, seed=7), stats=stats)
-    injected = stats.snapshot()["async"]
+    _run(flaky, Chaos(retry_delay=0.01, fault_rate=1.0, seed=7), state=state)
+    injected = state.stats()["async"]
     assert injected.get("injected_before", 0) + injected.get("injected_after", 0) == 3  # every attempt
     assert injected.get("injected_after", 0) == flaky.calls  # the handler ran exactly under "after" faults
     lines = [line for line in capsys.readouterr().out.splitlines() if '"INJECTED"' in line]
@@ -169,11 +165,11 @@ def test_injected_faults_are_counted_apart_from_what_the_handler_did(capsys):
 
 def test_fault_injection_and_duplicates():
     flaky = _Flaky(failures=0)
-    [record] = _run(flaky, Settings(retry_delay=0.01, fault_rate=1.0, seed=7))
+    [record] = _run(flaky, Chaos(retry_delay=0.01, fault_rate=1.0, seed=7))
     assert record["responsePayload"]["errorType"] == "Local.InjectedFault"
     assert 0 <= flaky.calls <= 3  # "after" faults ran the handler, "before" faults did not
     twice = _Flaky(failures=0)
-    _run(twice, Settings(retry_delay=0.01, duplicate_rate=1.0))
+    _run(twice, Chaos(retry_delay=0.01, duplicate_rate=1.0))
     assert twice.calls == 2
 
 
@@ -186,7 +182,7 @@ def _policy(conditions, minutes=10):
 
 
 def test_post_policy_is_enforced_like_s3():
-    from infra.local.s3post import violation
+    from infra.local.aws.s3post import violation
 
     conditions = [{"bucket": "b"}, ["starts-with", "$key", "leeds/"], {"Content-Type": "image/png"},
                   ["content-length-range", 1, 100]]
@@ -200,7 +196,7 @@ def test_post_policy_is_enforced_like_s3():
 
 
 def test_workers_started_on_older_code_are_replaced(tmp_path):
-    from infra.local.reload import CodeVersion
+    from infra.local.runtime.reload import CodeVersion
 
     (tmp_path / "handlers").mkdir()
     source = tmp_path / "handlers" / "h.py"

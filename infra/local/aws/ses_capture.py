@@ -1,7 +1,7 @@
-"""Every email sent through the emulator, as each recipient got it (``GET /_local/emails``).
+"""Every email sent through the emulator, handed to the mailbox (``state/mailbox.py``) as each recipient got it.
 
-Recorded at send time by wrapping moto's SES request handlers (v1 and v2): moto keeps only one body part
-and the template *name*, and templates may be deleted later, so we render and keep the email ourselves.
+Captured at send time by wrapping moto's SES request handlers (v1 and v2): moto keeps only one body part
+and the template *name*, and templates may be deleted later, so we render each email when it is sent.
 """
 
 from __future__ import annotations
@@ -9,32 +9,19 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
-import threading
 from collections.abc import Callable
 from typing import Any
 
-_lock = threading.Lock()
-# Emails per second the emulated account may send (LEEDZ_SES_MAX_SEND_RATE overrides).
-DEFAULT_SEND_RATE = 200.0
-_sent: list[dict[str, Any]] = []
-
-
-def items() -> list[dict[str, Any]]:
-    with _lock:
-        return list(_sent)
-
-
-def clear() -> None:
-    """Tests: forget every email recorded so far in this process."""
-    with _lock:
-        _sent.clear()
+Sink = Callable[[str, list[str], str, str | None, str | None], None]
+# Where captured emails go and the account's send rate: set by ``install`` (wiring, not state: the mailbox
+# that keeps the emails is the caller's).
+_wiring: dict[str, Any] = {"sink": None, "rate": 200.0}
 
 
 def _record(source: str, recipients: list[str], subject: str, html: str | None, text: str | None) -> None:
-    with _lock:
-        for address in recipients:
-            _sent.append({"source": source, "to": [address], "subject": subject, "html": html, "text": text})
+    sink = _wiring["sink"]
+    if sink is not None and recipients:
+        sink(source, recipients, subject, html, text)
 
 
 def _addresses(destination: dict[str, Any] | None) -> list[str]:
@@ -117,12 +104,10 @@ def _wrap(cls: Any, method: str, capture: Callable[[Any], None]) -> None:
     setattr(cls, method, wrapper)
 
 
-def _send_rate() -> float:
-    return float(os.environ.get("LEEDZ_SES_MAX_SEND_RATE", "") or DEFAULT_SEND_RATE)
-
-
-def install() -> None:
-    """Wrap moto's SES handlers in this process (the in-process moto server)."""
+def install(sink: Sink, max_send_rate: float) -> None:
+    """Wrap moto's SES handlers in this process (the in-process moto server, or ``mock_aws`` in tests): each
+    email sent goes to ``sink(source, recipients, subject, html, text)``; the quota reports ``max_send_rate``."""
+    _wiring.update(sink=sink, rate=max_send_rate)
     from moto.ses import models
     from moto.ses.responses import EmailResponse
     from moto.sesv2.responses import SESV2Response
@@ -133,7 +118,7 @@ def install() -> None:
     if not getattr(original_quota, "_leedz_wrapped", False):
         def quota(self: Any, sent: int) -> None:
             original_quota(self, sent)
-            self.max_send_rate = _send_rate()
+            self.max_send_rate = _wiring["rate"]
         quota._leedz_wrapped = True  # type: ignore[attr-defined]
         models.SESQuota.__init__ = quota  # type: ignore[method-assign]
 

@@ -14,13 +14,24 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from infra.local import worker_main
-from infra.local.template import Function
+from infra.local.runtime import worker_main
+from infra.local.sam.model import ACCOUNT, REGION, Function
 
 _SPAWN = multiprocessing.get_context("spawn")
 INIT_TIMEOUT = 30.0  # Lambda allows 10 s; a busy laptop spawning every worker at once needs more
+
+
+class Outcome(StrEnum):
+    """How one attempt ended: what the handler did, or a fault the async queue injected around it."""
+
+    SUCCESS = "success"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    INJECTED_BEFORE = "injected_before"  # LEEDZ_FAULT_RATE: failed before the handler ran
+    INJECTED_AFTER = "injected_after"  # ... or after it ran (and succeeded)
 
 
 @dataclass
@@ -29,8 +40,13 @@ class Result:
     payload: Any  # the handler's JSON text when ok, else the error object
     request_id: str
     duration_ms: int
-    outcome: str  # success | error | timeout
+    outcome: Outcome
     calls: dict[str, int] = field(default_factory=dict)
+    started: float = field(default_factory=time.time)
+
+    @property
+    def error(self) -> str | None:
+        return None if self.ok else f"{self.payload.get('errorType')}: {self.payload.get('errorMessage')}"
 
 
 class Worker:
@@ -131,15 +147,15 @@ class Pool:
             self._release(worker)
         ms = int((time.time() - started) * 1000)
         if status == "ok":
-            return Result(True, payload, request_id, ms, "success", calls)
+            return Result(True, payload, request_id, ms, Outcome.SUCCESS, calls, started)
         if status == "timeout":
             error = {"errorMessage": f"Task timed out after {self.fn.timeout:.2f} seconds",
                      "errorType": "Sandbox.Timedout"}
-            return Result(False, error, request_id, ms, "timeout", calls)
+            return Result(False, error, request_id, ms, Outcome.TIMEOUT, calls, started)
         if status == "crash":
             error = {"errorMessage": "Runtime exited without providing a reason", "errorType": "Runtime.ExitError"}
-            return Result(False, error, request_id, ms, "error", calls)
-        return Result(False, payload, request_id, ms, "error", calls)
+            return Result(False, error, request_id, ms, Outcome.ERROR, calls, started)
+        return Result(False, payload, request_id, ms, Outcome.ERROR, calls, started)
 
     def close(self) -> None:
         with self._cond:
@@ -156,8 +172,9 @@ def worker_env(fn: Function, endpoint: str, invoke_port: int) -> dict[str, str]:
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_ACCOUNT_ID": ACCOUNT,
         "AWS_LAMBDA_FUNCTION_NAME": fn.name,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(fn.memory),
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",

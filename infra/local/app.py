@@ -1,0 +1,176 @@
+"""The composition root: ``LocalStack`` built from ``Settings``, the order things start and stop in, and
+``run`` (what ``make dev`` runs). It knows every part; the parts know only what they are given.
+
+    settings ─▶ LocalStack ─┬─ aws.Emulator (moto + patches) ◀── provision, seed
+                            ├─ state.State (mailbox, history, stats) ◀── everything that remembers
+                            ├─ runtime.LambdaService (pools, async queue, destinations) ◀── sources (S3, schedules)
+                            └─ faces over HTTP: Gateway + LocalRoutes (:3000), InvokeApi (:3001)
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from typing import Any
+
+import boto3
+
+from infra import cfn
+from infra.local import auth, openapi
+from infra.local.aws import provision
+from infra.local.aws.emulator import Emulator
+from infra.local.http import server
+from infra.local.http.gateway import Gateway
+from infra.local.http.invoke_api import InvokeApi
+from infra.local.http.local_routes import LocalRoutes
+from infra.local.http.routing import Router
+from infra.local.logs import log
+from infra.local.runtime.asyncq import Chaos
+from infra.local.runtime.reload import CodeVersion
+from infra.local.runtime.service import LambdaService
+from infra.local.runtime.workers import Result
+from infra.local.sam import gateway_config
+from infra.local.sam.model import REGION, Function, functions
+from infra.local.sam.resolver import Resolver
+from infra.local.settings import ROOT, Settings
+from infra.local.sources import s3, schedules
+from infra.local.state import State
+
+
+def template_with_overrides(settings: Settings) -> dict[str, Any]:
+    """The template with parameters as ``sam deploy --parameter-overrides`` would set them: PublicBaseUrl is
+    this API (so links in emails work locally), and ``LEEDZ_PARAMETERS`` sets any other."""
+    template = cfn.load(settings.template)
+    params = template.get("Parameters") or {}
+    overrides = {"PublicBaseUrl": f"http://127.0.0.1:{settings.api_port}"} if "PublicBaseUrl" in params else {}
+    overrides.update(settings.parameters)
+    for name, value in overrides.items():
+        if name not in params:
+            raise SystemExit(f"LEEDZ_PARAMETERS: the template has no parameter {name!r}")
+        params[name] = {**params[name], "Default": value}
+    return template
+
+
+class LocalStack:
+    """The running stack: what the HTTP faces' backend protocols ask of it, and nothing they can change."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.state = State()
+        self.mailbox, self.history = self.state.mailbox, self.state.history
+        self.tokens = auth.Tokens()
+        self.functions: dict[str, Function] = {}
+        self.router = Router({})
+        self.gateway_answers: dict[str, tuple[int, str, dict[str, str]]] = {}
+        self.cors_preflight: dict[str, str] | None = None
+        self.endpoint = ""
+        self._started = time.time()
+        self._ready = False
+        self._stop = threading.Event()
+        self._s3_route = lambda queue, event: False
+        self.emulator = Emulator(self.mailbox.record, settings.ses_max_send_rate,
+                                 lambda queue, event: self._s3_route(queue, event))
+        self.lambdas: LambdaService | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        self.endpoint = self.emulator.start()
+        template = template_with_overrides(self.settings)
+        resolver = Resolver(template, self.endpoint)
+        self.functions = functions(template, self.endpoint)
+        self.router = Router(self.functions)
+        self.gateway_answers = {kind: gateway_config.gateway_answer(resolver, kind)
+                                for kind in gateway_config.GATEWAY_DEFAULTS}
+        self.cors_preflight = gateway_config.cors_preflight(resolver)
+        clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
+                   for s in ("dynamodb", "sqs", "s3", "ses")}
+        provision.create(clients, resolver, self.functions)
+        code = CodeVersion(ROOT).current if self.settings.reload else (lambda: 0)
+        chaos = Chaos(self.settings.retry_delay, self.settings.fault_rate, self.settings.duplicate_rate,
+                      self.settings.seed)
+        self.lambdas = LambdaService(self.functions, self.history, clients["sqs"], self.endpoint,
+                                     self.settings.invoke_port, self.settings.concurrency, chaos, code)
+        self._s3_route = s3.router(set(self.functions), self.lambdas.submit)
+        schedules.start(self.functions, self.lambdas.submit, self._stop, self.settings.schedule_seconds)
+        if self.settings.prewarm:
+            self.lambdas.warm()
+        self._ready = True
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.lambdas is not None:
+            self.lambdas.close()
+        self.emulator.stop()
+        self.state.close()
+
+    # ------------------------------------------------------------------ what the faces ask
+    @property
+    def ready(self) -> bool:
+        return self._ready
+
+    @property
+    def pending(self) -> int:
+        return self.lambdas.pending if self.lambdas else 0
+
+    def uptime_s(self) -> float:
+        return time.time() - self._started
+
+    def invoke(self, name: str, event: Any, request_id: str | None = None) -> Result:
+        assert self.lambdas is not None
+        return self.lambdas.invoke(name, event, request_id)
+
+    def submit(self, name: str, payload: Any, source: str = "Event") -> str:
+        assert self.lambdas is not None
+        return self.lambdas.submit(name, payload, source)
+
+    def redrive(self, request_ids: set[str] | None = None) -> int:
+        assert self.lambdas is not None
+        return self.lambdas.redrive(request_ids)
+
+    def purge(self) -> int:
+        assert self.lambdas is not None
+        return self.lambdas.purge()
+
+    def verify_token(self, header: str | None) -> dict[str, Any] | None:
+        return self.tokens.verify(header)
+
+    def issue_token(self, username: str, email: str) -> str:
+        return self.tokens.issue(username, email)
+
+    def stats(self) -> dict[str, Any]:
+        return self.state.stats()
+
+    def openapi(self) -> dict[str, Any]:
+        return openapi.document(self.functions)
+
+
+def run(settings: Settings) -> int:
+    """Run the stack in the foreground until Ctrl-C (or SIGTERM)."""
+    started = time.time()
+    stack = LocalStack(settings)
+    # Both stop the stack cleanly, even when started from a shell that ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    try:  # bind first: a busy port fails at once, and /_local/health answers 503 until ready
+        servers = [server.serve(InvokeApi(stack), settings.invoke_port),
+                   server.serve(Gateway(stack, LocalRoutes(stack)), settings.api_port)]
+    except OSError as exc:
+        log("local", error=f"cannot listen on {settings.api_port}/{settings.invoke_port}: {exc}; "
+                           "set LEEDZ_PORT/LEEDZ_INVOKE_PORT")
+        return 1
+    try:
+        stack.start()
+        log("local", status="ready", api=f"http://127.0.0.1:{settings.api_port}",
+            invoke=f"http://127.0.0.1:{settings.invoke_port}", aws=stack.endpoint, functions=len(stack.functions),
+            routes=len(stack.router), settings=settings.describe(),
+            startup_ms=int((time.time() - started) * 1000))
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        log("local", status="stopping")
+    finally:
+        for srv in servers:
+            srv.shutdown()
+        stack.stop()
+    return 0

@@ -1,0 +1,51 @@
+"""Create the template's data resources in the emulator, verify the sender, wire S3 notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infra import cfn
+from infra.local.aws import seed
+from infra.local.sam.model import Function
+from infra.local.sam.resolver import Resolver
+from infra.local.sources import s3
+
+
+def create(clients: dict[str, Any], resolver: Resolver, functions: dict[str, Function]) -> None:
+    """Tables, queues, buckets and S3 notifications as the template declares them, then the demo data."""
+    template = resolver.template
+    tables = {logical: resolver.physical(logical) for logical in cfn.resources("AWS::DynamoDB::Table", template)}
+    cfn.create_tables(clients["dynamodb"], tables, template)
+    for logical, props in cfn.resources("AWS::SQS::Queue", template).items():
+        attributes = {"FifoQueue": "true"} if props.get("FifoQueue") else {}
+        clients["sqs"].create_queue(QueueName=resolver.physical(logical), Attributes=attributes)
+    for logical in cfn.resources("AWS::S3::Bucket", template):
+        clients["s3"].create_bucket(Bucket=resolver.physical(logical))
+    sender = resolver.params.get("SenderEmail")
+    if sender:
+        clients["ses"].verify_email_identity(EmailAddress=sender)
+    for address in seed.addresses():
+        clients["ses"].verify_email_identity(EmailAddress=address)
+    _s3_notifications(clients, functions)
+    if tables:
+        seed.demo_data(clients["dynamodb"], next(iter(tables.values())))
+
+
+def _s3_notifications(clients: dict[str, Any], functions: dict[str, Function]) -> None:
+    """S3 -> internal SQS queue per function (moto delivers those in-process); a poller turns them into
+    async invocations. Filters keep SAM's shape (``S3Key.Rules``) mapped to S3's (``Key.FilterRules``)."""
+    per_bucket: dict[str, list[dict[str, Any]]] = {}
+    for fn in functions.values():
+        if not fn.s3_events:
+            continue
+        url = clients["sqs"].create_queue(QueueName=s3.queue_name(fn.name))["QueueUrl"]
+        arn = clients["sqs"].get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        for spec in fn.s3_events:
+            config: dict[str, Any] = {"QueueArn": arn, "Events": spec["events"]}
+            rules = ((spec.get("filter") or {}).get("S3Key") or {}).get("Rules")
+            if rules:
+                config["Filter"] = {"Key": {"FilterRules": rules}}
+            per_bucket.setdefault(spec["bucket"], []).append(config)
+    for bucket, configs in per_bucket.items():
+        clients["s3"].put_bucket_notification_configuration(
+            Bucket=bucket, NotificationConfiguration={"QueueConfigurations": configs})

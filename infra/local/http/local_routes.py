@@ -1,0 +1,112 @@
+"""The ``/_local`` routes on the API port: health, tokens, and windows onto what the stack remembers
+(the mailbox, failure records, invocations, stats). JSON in and out, the contract's error shape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from infra.local.http.messages import Request, Response
+from infra.local.state.history import History
+from infra.local.state.mailbox import Mailbox
+
+
+class LocalBackend(Protocol):
+    """What the ``/_local`` routes need of the stack."""
+
+    @property
+    def ready(self) -> bool: ...
+
+    @property
+    def pending(self) -> int: ...
+
+    endpoint: str
+    mailbox: Mailbox
+    history: History
+
+    def uptime_s(self) -> float: ...
+
+    def issue_token(self, username: str, email: str) -> str: ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+    def redrive(self, request_ids: set[str] | None = None) -> int: ...
+
+    def purge(self) -> int: ...
+
+    def openapi(self) -> dict[str, Any]: ...
+
+
+def _limit(request: Request) -> int | None:
+    raw = request.param("limit")
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError("limit must be a positive integer")
+    return int(raw)
+
+
+class LocalRoutes:
+    def __init__(self, backend: LocalBackend) -> None:
+        self._stack = backend
+        self._routes: dict[tuple[str, str], Callable[[Request], Response]] = {
+            ("POST", "/_local/token"): self._token,
+            ("GET", "/_local/emails"): self._emails,
+            ("DELETE", "/_local/emails"): lambda _: self._done(self._stack.mailbox.clear()),
+            ("GET", "/_local/failed"): lambda _: Response.json(200, {"items": self._stack.history.failures()}),
+            ("DELETE", "/_local/failed"): lambda _: Response.json(200, {"purged": self._stack.purge()}),
+            ("POST", "/_local/redrive"): self._redrive,
+            ("GET", "/_local/invocations"): self._invocations,
+            ("GET", "/_local/stats"): lambda _: Response.json(200, self._stack.stats()),
+            ("GET", "/_local/openapi.json"): lambda _: Response.json(200, self._stack.openapi()),
+        }
+
+    def __call__(self, request: Request) -> Response:
+        stack = self._stack
+        if (request.method, request.path) == ("GET", "/_local/health"):
+            if not stack.ready:
+                return Response.json(503, {"status": "starting", "pending": 0})
+            return Response.json(200, {"status": "ready", "pending": stack.pending, "aws_endpoint": stack.endpoint,
+                                       "uptime_s": round(stack.uptime_s(), 1)})
+        if not stack.ready:
+            return Response.error(503, "unavailable", "The local stack is starting.")
+        route = self._routes.get((request.method, request.path))
+        if route is None:
+            return Response.error(404, "not_found", "No such local route.")
+        try:
+            return route(request)
+        except ValueError as exc:
+            return Response.error(400, "bad_request", str(exc))
+
+    @staticmethod
+    def _done(_: Any = None) -> Response:
+        return Response(204)
+
+    def _token(self, request: Request) -> Response:
+        # Both claims, as a Cognito pool that signs users in by email always has them.
+        try:
+            claims = request.json()
+            username, email = claims["username"], claims["email"]
+        except (ValueError, KeyError, TypeError):
+            username = email = None
+        if not (isinstance(username, str) and username.strip() and isinstance(email, str) and "@" in email):
+            return Response.error(400, "bad_request", 'The body must be {"username", "email"}, both non-empty.')
+        return Response.json(200, {"token": self._stack.issue_token(username, email)})
+
+    def _emails(self, request: Request) -> Response:
+        items = self._stack.mailbox.items(to=request.param("to"), subject=request.param("subject"),
+                                          limit=_limit(request))
+        return Response.json(200, {"items": items})
+
+    def _redrive(self, request: Request) -> Response:
+        body = request.json() if request.body else {}
+        ids = body.get("ids") if isinstance(body, dict) else None
+        if ids is not None and not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
+            raise ValueError('The body must be {"ids": [request id, ...]} or empty.')
+        return Response.json(200, {"redriven": self._stack.redrive(set(ids) if ids is not None else None)})
+
+    def _invocations(self, request: Request) -> Response:
+        items = self._stack.history.invocations(function=request.param("function"),
+                                                correlation_id=request.param("correlation_id"),
+                                                limit=_limit(request) or 200)
+        return Response.json(200, {"items": items})
