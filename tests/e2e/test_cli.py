@@ -57,3 +57,27 @@ def test_logs_are_json_lines_prefixed_with_the_function_and_its_correlation_id(s
         time.sleep(0.05)
     assert lines and all(line.get("correlation_id") for line in lines if line.get("type") == "REPORT")
     assert request_id and any(line.get("correlation_id") == request_id for line in lines)
+
+
+def test_cli_names_the_functions_when_one_is_unknown(stack, tmp_path):
+    event = tmp_path / "event.json"
+    event.write_text("{}")
+    done = cli(stack, "invoke", "NoSuchFunction", str(event))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "NoSuchFunction" in done.stderr and "EmailController" in done.stderr
+    listed = cli(stack, "functions")
+    assert listed.returncode == 0 and "ListTradesFunction" in listed.stdout.split()
+
+
+def test_lambda_api_lists_and_gets_functions_like_aws(stack):
+    client = stack.client("lambda")
+    names = {f["FunctionName"] for f in client.list_functions()["Functions"]}
+    assert {"EmailController", "AddLeedFunction", "ThumbnailFunction"} <= names
+    config = client.get_function(FunctionName="EmailController")["Configuration"]
+    assert config["Handler"] == "controllers/email_controller.handler" and config["Timeout"] >= 60
+    try:
+        client.get_function(FunctionName="NoSuchFunction")
+    except client.exceptions.ResourceNotFoundException as exc:
+        assert exc.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    else:
+        raise AssertionError("an unknown function must be ResourceNotFoundException")
