@@ -10,7 +10,7 @@ import json
 import time
 from typing import Any
 
-from infra.local.state.store import Store
+from infra.local.state.store import Store, where
 
 PENDING, SUCCEEDED, FAILED = "pending", "success", "failure"
 
@@ -76,15 +76,8 @@ class History:
     def invocations(self, function: str | None = None, correlation_id: str | None = None,
                     limit: int = 200) -> list[dict[str, Any]]:
         """Async invocations, newest first, each with its attempts and where it ended."""
-        where, params = [], []
-        if function:
-            where.append("function = ?")
-            params.append(function)
-        if correlation_id:
-            where.append("correlation_id = ?")
-            params.append(correlation_id)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""  # our own text; values are bound
-        sql = f"SELECT * FROM deliveries{clause} ORDER BY id DESC LIMIT ?"  # noqa: S608
+        clause, params = where([("function = ?", function), ("correlation_id = ?", correlation_id)])
+        sql = f"SELECT * FROM deliveries{clause} ORDER BY id DESC LIMIT ?"  # noqa: S608 - values are bound
         deliveries = self._store.rows(sql, [*params, limit])
         attempts: dict[int, list[dict[str, Any]]] = {}
         if deliveries:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from infra.local.state.store import Store
+from infra.local.state.store import Store, where
 
 
 class Mailbox:
@@ -22,15 +22,9 @@ class Mailbox:
     def items(self, to: str | None = None, subject: str | None = None, limit: int | None = None
               ) -> list[dict[str, Any]]:
         """Filtered by recipient (exact, case-insensitive) and subject (contains); ``limit`` keeps the newest."""
-        where, params = [], []
-        if to:
-            where.append("recipient = ? COLLATE NOCASE")
-            params.append(to)
-        if subject:
-            where.append("instr(lower(subject), lower(?)) > 0")
-            params.append(subject)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""  # our own text; values are bound
-        sql = f"SELECT * FROM emails{clause} ORDER BY id DESC"  # noqa: S608
+        clause, params = where([("recipient = ? COLLATE NOCASE", to or None),
+                                ("instr(lower(subject), lower(?)) > 0", subject or None)])
+        sql = f"SELECT * FROM emails{clause} ORDER BY id DESC"  # noqa: S608 - values are bound
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

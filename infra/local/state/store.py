@@ -36,6 +36,14 @@ CREATE TABLE IF NOT EXISTS emails (        -- each recipient's copy of each emai
 """
 
 
+def where(conditions: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
+    """`` WHERE a AND b`` from (clause with one ``?``, value) pairs whose value is set; the values to bind."""
+    kept = [(clause, value) for clause, value in conditions if value is not None]
+    if not kept:
+        return "", []
+    return " WHERE " + " AND ".join(clause for clause, _ in kept), [value for _, value in kept]
+
+
 class Store:
     def __init__(self, path: str = ":memory:") -> None:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
