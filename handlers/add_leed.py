@@ -13,7 +13,12 @@ from shared.leed_models import NewLeed
 router = Router()
 
 
-@router.post("/leeds")
+@router.post(
+    "/leeds",
+    summary="Post a leed for sale",
+    description="Posts a gig lead of a trade for sale. 201 with the full view and its Location; 409 when the "
+                "trade is already booked at that place on that date (a leed for sale or sold holds its slot).",
+)
 def add_leed(new: Annotated[NewLeed, Body()]) -> Response[dict]:
     me = caller(router)
     view = leeds.add_leed(new, me.username, correlation_id())

@@ -8,7 +8,13 @@ from shared.api import caller, correlation_id, entrypoint, make_app
 router = Router()
 
 
-@router.post("/leeds/<leed_id>/buy")
+@router.post(
+    "/leeds/<leed_id>/buy",
+    summary="Buy a leed",
+    description="Buys a leed for sale: 200 with the full view, status sold. Exactly one of many concurrent "
+                "buyers wins; the others get 409. The winner's retry answers 200 with the same view and "
+                "changes nothing; the seller gets 403.",
+)
 def buy_leed(leed_id: str) -> dict:
     return leeds.buy_leed(leed_id, caller(router).username, correlation_id())
 

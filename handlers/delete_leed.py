@@ -8,15 +8,20 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
 from shared import leeds
-from shared.api import caller, correlation_id, entrypoint, json_response, make_app
+from shared.api import caller, correlation_id, entrypoint, make_app, no_content
 
 router = Router()
 
 
-@router.delete("/leeds/<leed_id>")
+@router.delete(
+    "/leeds/<leed_id>",
+    summary="Withdraw a leed",
+    description="The seller withdraws an unsold leed and frees its booking slot: 204, no body. Idempotent "
+                "(withdrawing again is 204); 403 for anyone but the seller, 409 once it is sold.",
+)
 def delete_leed(leed_id: str) -> Response[None]:
     leeds.withdraw_leed(leed_id, caller(router).username, correlation_id())
-    return json_response(204)
+    return no_content()
 
 
 app = make_app(router)

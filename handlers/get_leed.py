@@ -8,7 +8,11 @@ from shared.api import caller, entrypoint, make_app
 router = Router()
 
 
-@router.get("/leeds/<leed_id>")
+@router.get(
+    "/leeds/<leed_id>",
+    summary="Read a leed",
+    description="The public view; its seller and its buyer get the full view (address, details, buyer).",
+)
 def get_leed(leed_id: str) -> dict:
     return leeds.get_leed(leed_id, caller(router).username)
 

@@ -8,7 +8,12 @@ from shared.api import caller, entrypoint, make_app
 router = Router()
 
 
-@router.get("/users/me")
+@router.get(
+    "/users/me",
+    summary="Read my profile",
+    description="The caller's profile, subscriptions and stats; the profile is created from the identity "
+                "claims on a user's first authenticated request.",
+)
 def get_profile() -> dict:
     return users.get_me(caller(router).username)
 

@@ -10,16 +10,21 @@ from aws_lambda_powertools.event_handler.router import Router
 
 from shared import leed_search
 from shared.api import entrypoint, make_app
-from shared.leed_models import ZIP_PATTERN, TradeName
+from shared.leed_models import ZIP_PATTERN, CalendarDate, TradeName
 
 router = Router()
 
 
-@router.get("/leeds")
+@router.get(
+    "/leeds",
+    summary="List leeds for sale",
+    description="The for-sale leeds of a trade by start, filtered by the calendar date of start (from, to) "
+                "and ZIP, in pages of limit with an opaque cursor to the next.",
+)
 def list_leeds(
     trade: Annotated[TradeName, Query()],
-    from_: Annotated[str | None, Query(alias="from")] = None,
-    to: Annotated[str | None, Query()] = None,
+    from_: Annotated[CalendarDate | None, Query(alias="from")] = None,
+    to: Annotated[CalendarDate | None, Query()] = None,
     zip: Annotated[str | None, Query(pattern=ZIP_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,

@@ -11,7 +11,12 @@ from shared.api import caller, entrypoint, make_app
 router = Router()
 
 
-@router.get("/users/me/notifications")
+@router.get(
+    "/users/me/notifications",
+    summary="List my notifications",
+    description="The caller's in-app notifications (a leed of theirs sold, a leed they bought), newest first, "
+                "in pages of limit with an opaque cursor to the next.",
+)
 def list_notifications(
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,

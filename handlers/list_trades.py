@@ -8,7 +8,12 @@ from shared.api import entrypoint, make_app
 router = Router()
 
 
-@router.get("/trades")
+@router.get(
+    "/trades",
+    summary="List the trades",
+    description="The fixed trade catalogue, each with how many leeds were posted and sold and how many "
+                "users subscribe to it.",
+)
 def list_trades() -> dict:
     return {"items": trades.list_trades()}
 

@@ -4,17 +4,22 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
 from shared import subscriptions
-from shared.api import caller, entrypoint, json_response, make_app
+from shared.api import caller, entrypoint, make_app, no_content
 from shared.trades import require_trade
 
 router = Router()
 
 
-@router.put("/users/me/subscriptions/<trade>")
+@router.put(
+    "/users/me/subscriptions/<trade>",
+    summary="Subscribe to a trade",
+    description="The caller gets an email for each new leed of the trade (but their own): 204, no body; "
+                "idempotent. An unknown trade is 404.",
+)
 def subscribe(trade: str) -> Response[None]:
     me = caller(router)
     subscriptions.subscribe(me.username, require_trade(trade))
-    return json_response(204)
+    return no_content()
 
 
 app = make_app(router)

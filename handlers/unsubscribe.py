@@ -4,17 +4,21 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
 from shared import subscriptions
-from shared.api import caller, entrypoint, json_response, make_app
+from shared.api import caller, entrypoint, make_app, no_content
 from shared.trades import require_trade
 
 router = Router()
 
 
-@router.delete("/users/me/subscriptions/<trade>")
+@router.delete(
+    "/users/me/subscriptions/<trade>",
+    summary="Unsubscribe from a trade",
+    description="Stops the emails for the trade: 204, no body; idempotent. An unknown trade is 404.",
+)
 def unsubscribe(trade: str) -> Response[None]:
     me = caller(router)
     subscriptions.unsubscribe(me.username, require_trade(trade))
-    return json_response(204)
+    return no_content()
 
 
 app = make_app(router)

@@ -26,12 +26,21 @@ def _page(token: str) -> Response[str]:
                     body=render_page("unsubscribed_page", {"trade_label": trade_label(trade)}))
 
 
-@router.get("/unsubscribe")
+@router.get(
+    "/unsubscribe",
+    summary="Unsubscribe by emailed link",
+    description="The signed link in every fan-out email, opened in a browser: stops that trade's emails and "
+                "answers an HTML page. The token is the credential; a forged or altered one is 403.",
+)
 def unsubscribe_get(token: Token) -> Response[str]:
     return _page(token)
 
 
-@router.post("/unsubscribe")
+@router.post(
+    "/unsubscribe",
+    summary="One-click unsubscribe (RFC 8058)",
+    description="What a mail client posts for List-Unsubscribe-Post: the same as the GET, for machines.",
+)
 def unsubscribe_post(token: Token) -> Response[str]:
     return _page(token)
 

@@ -14,7 +14,12 @@ from shared.api import caller, entrypoint, make_app
 router = Router()
 
 
-@router.put("/users/me")
+@router.put(
+    "/users/me",
+    summary="Change my display name",
+    description="Sets the display name others see (1-100 characters, no control or bidirectional "
+                "characters); the email comes from the identity provider, so any other field is 422.",
+)
 def update_profile(update: Annotated[users.ProfileUpdate, Body()]) -> dict:
     return users.rename(caller(router).username, update.name)
 

@@ -35,15 +35,37 @@ from shared.errors import (
     ValidationFailed,
 )
 from shared.observability import logger, metrics
+from shared.text import cognito_username_error
+
+NO_BODY_STATUSES = (204, 304)  # RFC 9110: these answers end at their headers
 
 
 def json_response(status: int, body: Any = None, headers: dict[str, str] | None = None) -> Response:
+    if status in NO_BODY_STATUSES:
+        return no_content(status, headers)
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
         body=None if body is None else json.dumps(body, separators=(",", ":")),
         headers=headers,
     )
+
+
+def no_content(status: int = 204, headers: dict[str, str] | None = None) -> Response:
+    """An answer with no body and no Content-Type (a JSON content type would make powertools write ``null``)."""
+    return Response(status_code=status, body=None, headers=headers)
+
+
+def _bodyless(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    """Whatever a route returns with 204/304, nothing follows the headers: a stray ``null`` there is read by a
+    keep-alive client as the start of its next answer. This runs outside powertools' response validation,
+    which serialises a declared ``None`` into ``null``."""
+    response = next_middleware(app)
+    if response.status_code in NO_BODY_STATUSES:
+        response.body = None
+        for name in [h for h in response.headers if h.lower() == "content-type"]:
+            del response.headers[name]
+    return response
 
 
 def _error(exc: AppError) -> Response:
@@ -110,6 +132,21 @@ def _nesting_depth(text: str) -> int:
     return deepest
 
 
+NOT_OBJECT = "must be a JSON object"
+
+
+def _json_but_not_object(app: APIGatewayRestResolver) -> bool:
+    """The body is well-formed JSON (``null``, ``[]``, ``1``, ``"x"``) but not an object."""
+    event = app.current_event
+    text = event.decoded_body if event.is_base64_encoded else event.body
+    if not text:
+        return False
+    try:
+        return not isinstance(json.loads(text), dict)
+    except (ValueError, RecursionError):  # malformed or too deep: the 400 paths below and in _too_deep
+        return False
+
+
 def _validation_error(app: APIGatewayRestResolver, exc: RequestValidationError) -> Response:
     errors = exc.errors()
     # powertools raises the same error type when a handler's answer fails its declared response model: that is
@@ -121,6 +158,9 @@ def _validation_error(app: APIGatewayRestResolver, exc: RequestValidationError) 
     refused = _refused_body(app)
     if refused:
         return refused
+    if any(tuple(e.get("loc", ()))[:1] == ("body",) for e in errors) and _json_but_not_object(app):
+        # ``null`` reaches powertools as "body missing", ``[]`` as a model error: one mistake, one answer.
+        return _error(ValidationFailed("The request is not valid.", [{"field": "body", "message": NOT_OBJECT}]))
     # powertools reports a body that is not JSON (or absent) as a validation error; the contract says 400.
     if any(e.get("type") == "json_invalid" or (e.get("type") == "missing" and tuple(e.get("loc", ())) == ("body",))
            for e in errors):
@@ -178,7 +218,7 @@ def make_app(*routers: Router) -> APIGatewayRestResolver:
     cors = CORSConfig(allow_origin=config.allowed_origin(), allow_headers=["Authorization"],
                       expose_headers=["Location"], max_age=600)
     app = APIGatewayRestResolver(enable_validation=True, cors=cors)
-    app.use([_limit_body])
+    app.use([_bodyless, _limit_body])
     for router in routers:
         app.include_router(router)
     app.exception_handler(AppError)(_error)
@@ -218,7 +258,7 @@ def caller(router: Router | APIGatewayRestResolver) -> Caller:
     context = router.current_event.raw_event.get("requestContext") or {}
     claims = (context.get("authorizer") or {}).get("claims") or {}
     username = claims.get("cognito:username")
-    if not username:
+    if not username or cognito_username_error(username):  # no key is built from what Cognito never issues
         raise Unauthorized("A valid bearer token is required.")
     email = claims.get("email") or ""
     users.ensure_profile(username, email)

@@ -6,11 +6,11 @@ Bodies are strict where the contract is: unknown fields are refused, prices are 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -20,17 +20,14 @@ from pydantic import (
     model_validator,
 )
 
+from shared.text import DisplayText, MultiLineText
 from shared.trades import CATALOGUE
 
 MAX_DURATION = timedelta(hours=24)
 MAX_LEAD_TIME = timedelta(days=5 * 365)
-ZIP_PATTERN = r"^\d{5}(-\d{4})?$"
-
-
-def _known_trade(name: str) -> str:
-    if name not in CATALOGUE:
-        raise ValueError(f"unknown trade; one of {', '.join(CATALOGUE)}")
-    return name
+# ASCII digits only: ``\d`` also takes other scripts' digits, and a ZIP stored as "٩٠٢١٠" is never found by
+# ``?zip=90210``.
+ZIP_PATTERN = r"^[0-9]{5}(-[0-9]{4})?$"
 
 
 def _iso_text(value: Any) -> Any:
@@ -40,7 +37,20 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
-TradeName = Annotated[str, AfterValidator(_known_trade)]
+# A Literal of the catalogue, so the OpenAPI document lists the trades as an enum (422 for any other name).
+def _calendar_date(value: Any) -> Any:
+    """Exactly ``YYYY-MM-DD`` in ASCII digits: pydantic would also take a Unix time, and ``fromisoformat`` other
+    scripts' digits or ``20300101``."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("must be a date as YYYY-MM-DD")
+
+
+CalendarDate = Annotated[date, BeforeValidator(_calendar_date)]
+TradeName = Literal[tuple(CATALOGUE)]  # type: ignore[valid-type]
 IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 ZipCode = Annotated[str, Field(pattern=ZIP_PATTERN)]
 
@@ -48,7 +58,7 @@ ZipCode = Annotated[str, Field(pattern=ZIP_PATTERN)]
 class Location(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    address: str = Field(min_length=1, max_length=200)
+    address: DisplayText = Field(min_length=1, max_length=200)
     zip: ZipCode
 
 
@@ -58,12 +68,12 @@ class NewLeed(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     trade: TradeName
-    title: str = Field(min_length=1, max_length=120, strict=True)
+    title: DisplayText = Field(min_length=1, max_length=120, strict=True)
     start: IsoTime
     end: IsoTime
     location: Location
     price_cents: StrictInt = Field(ge=0, le=1_000_000)
-    details: str = Field(default="", max_length=2000, strict=True)
+    details: MultiLineText = Field(default="", max_length=2000, strict=True)
 
     @model_validator(mode="after")
     def _sensible_times(self) -> NewLeed:

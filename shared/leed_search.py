@@ -53,17 +53,6 @@ def decode_cursor(cursor: str, trade: str) -> dict[str, Any]:
     return key
 
 
-def _parse_date(field: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise _invalid(field, "must be a date as YYYY-MM-DD") from exc
-
-
 def _shift(day: date, days: int) -> date:
     """``day`` moved by ``days``, held at the calendar's ends (``from=0001-01-01`` is valid, a day before it
     is not)."""
@@ -103,9 +92,10 @@ def _query_args(trade: str, start: date | None, end: date | None, zip_code: str 
     return args
 
 
-def list_for_sale(trade: str, *, from_: str | None = None, to: str | None = None, zip_code: str | None = None,
+def list_for_sale(trade: str, *, from_: date | None = None, to: date | None = None, zip_code: str | None = None,
                   limit: int = 25, cursor: str | None = None) -> dict[str, Any]:
-    start, end = _parse_date("from", from_), _parse_date("to", to)
+    """``from_``/``to`` arrive as dates (``leed_models.CalendarDate`` parses the query)."""
+    start, end = from_, to
     if start and end and start > end:
         raise _invalid("to", "must not be before from")
     args = _query_args(trade, start, end, zip_code)

@@ -76,16 +76,22 @@ def get_leed(leed_id: str, username: str) -> dict[str, Any]:
     return view_for(_require(leed_id), username)
 
 
-def _check_buyable(item: dict[str, Any], buyer: str) -> None:
+def _check_buyable(item: dict[str, Any], buyer: str) -> bool:
+    """True if ``buyer`` may buy it now; False if they already did (their retry after a lost answer gets the
+    same view again, and nothing happens twice); raises for everyone else."""
     if item["seller"] == buyer:
         raise Forbidden("You cannot buy your own leed.")
+    if item["status"] == SOLD and item.get("buyer") == buyer:
+        return False
     if item["status"] != FOR_SALE:
         raise Conflict("This leed is not for sale.")
+    return True
 
 
 def buy_leed(leed_id: str, buyer: str, correlation_id: str) -> dict[str, Any]:
     item = _require(leed_id)
-    _check_buyable(item, buyer)
+    if not _check_buyable(item, buyer):
+        return full_view(item)
     sold_at = _now()
     update = {"Update": {
         "Key": db.to_ddb(db.leed_key(leed_id)),
@@ -99,8 +105,10 @@ def buy_leed(leed_id: str, buyer: str, correlation_id: str) -> dict[str, Any]:
     try:
         _commit([update], events)
     except db.TransactionCancelled as exc:
-        if exc.failed(0):  # someone else bought (or the seller withdrew) since we read it
-            _check_buyable(_require(leed_id), buyer)
+        if exc.failed(0):  # someone else bought (or the seller withdrew) since we read it; or we did
+            again = _require(leed_id)
+            if not _check_buyable(again, buyer):
+                return full_view(again)
         raise
     for key in ("gsi1pk", "gsi1sk"):
         item.pop(key, None)

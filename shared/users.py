@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared import clients, db, subscriptions
+from shared.text import DisplayText
 
 STATS = ("posted", "sold", "bought", "earned_cents", "spent_cents")
 
@@ -55,7 +56,7 @@ class ProfileUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    name: Annotated[str, Field(min_length=1, max_length=100)]
+    name: Annotated[DisplayText, Field(min_length=1, max_length=100)]
 
 
 def profile_view(profile: dict[str, Any], trades: list[str]) -> dict[str, Any]:

@@ -9,11 +9,36 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 from typing import Any
 
+from shared.text import cognito_username_error, refused_character
+
 TTL_SECONDS = 12 * 3600
+# An address as mail servers take it (RFC 5321: a path of at most 254 characters, a local part of at most 64),
+# one "@", no spaces, a domain of non-empty dot-separated labels. Not full RFC 5322 (quoted local parts): a
+# local sign-in does not need them, and Cognito's own check is similarly practical.
+MAX_EMAIL, MAX_LOCAL_PART = 254, 64
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)*")
+
+
+def cognito_claims_error(username: object, email: object) -> str | None:
+    """Why Cognito could not have issued these claims (a sentence for a 400), or None when it could.
+
+    The local token route accepts only what a Cognito user pool could sign, so nothing reaches a handler that
+    AWS would never send it (a 5,000-character username once made a DynamoDB key too long: a 500)."""
+    problem = cognito_username_error(username)
+    if problem:
+        return problem.capitalize() + "."
+    if not isinstance(email, str) or not email:
+        return "The email must be a non-empty string."
+    local, _, _ = email.partition("@")
+    if (len(email) > MAX_EMAIL or len(local) > MAX_LOCAL_PART or not _EMAIL.fullmatch(email)
+            or refused_character(email)):
+        return f"The email must be an address like name@example.com, at most {MAX_EMAIL} characters."
+    return None
 
 
 class Tokens:

@@ -139,7 +139,12 @@ def test_user_text_is_escaped_in_html_and_kept_as_typed_in_text(invocations, inb
     users.ensure_profile("ann", "ann@example.com")
     users.rename("ann", 'Ann <b>&</b> "Bo"')
     subscriptions.subscribe("ann", "dj")
-    leed_id = posted(lambda_context, title="<script>alert(1)</script> {{name}} party\r\nBcc: x@evil.example")
+    leed_id = posted(lambda_context, title="<script>alert(1)</script> {{name}} party")
+    # The API now refuses control characters in a title (422); a leed stored before that rule may still hold
+    # them, and the email must stay safe: put one in behind the API's back.
+    clients.dynamodb().update_item(TableName=db.table(), Key=db.to_ddb(db.leed_key(leed_id)),
+                                   UpdateExpression="SET title = :t", ExpressionAttributeValues=db.values(
+                                       t="<script>alert(1)</script> {{name}} party\r\nBcc: x@evil.example"))
     notify(leed_id, lambda_context)
 
     [email] = inbox()

@@ -69,6 +69,23 @@ def test_a_sold_leed_is_409_and_keeps_its_first_buyer(invocations, lambda_contex
     assert invocations.calls == []
 
 
+def test_the_winner_s_retry_is_200_with_the_same_view_and_no_second_sale(invocations, lambda_context):
+    leed_id = post(lambda_context).body["id"]
+    first = buy(lambda_context, leed_id)
+    assert first.status == 200
+    before = table_without_profiles()
+    invocations.calls.clear()
+
+    retry = buy(lambda_context, leed_id)
+
+    assert retry.status == 200
+    assert retry.body == first.body
+    assert table_without_profiles() == before  # no second outbox entry, sale or counter
+    assert invocations.calls == []  # no second receipt, bookkeeping or notification
+    assert buy(lambda_context, leed_id, user="carol").status == 409
+    assert buy(lambda_context, leed_id, user=SELLER).status == 403
+
+
 def test_unknown_leed_is_404(invocations, lambda_context):
     reply = buy(lambda_context, "0" * 32)
     assert reply.status == 404
