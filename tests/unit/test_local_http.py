@@ -168,8 +168,10 @@ def test_local_token_needs_both_claims(fns):
     routes = LocalRoutes(FakeStack(fns))
     ok = routes(Request("POST", "/_local/token", body=b'{"username": "u", "email": "u@x.example"}'))
     assert ok.status == 200 and json.loads(ok.body) == {"token": "token-u"}
-    for body in (b"", b"[]", b'{"username": "u"}', b"not json"):
-        assert routes(Request("POST", "/_local/token", body=body)).status == 400
+    for body in (b"", b"[]", b'{"username": "u"}', b"not json", b'{"username": "", "email": "u@x.example"}',
+                 b'{"username": "' + b"u" * 129 + b'", "email": "u@x.example"}', b'{"username": "u", "email": "u"}'):
+        refused = routes(Request("POST", "/_local/token", body=body))
+        assert refused.status == 400 and json.loads(refused.body)["error"] == "bad_request", body
 
 
 def test_invoke_api_lists_and_describes_functions_and_names_unknown_ones(fns):

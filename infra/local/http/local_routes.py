@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from infra.local.auth import cognito_claims_error
 from infra.local.http.messages import Request, Response
 from infra.local.state.history import History
 from infra.local.state.mailbox import Mailbox
@@ -83,14 +84,16 @@ class LocalRoutes:
         return Response(204)
 
     def _token(self, request: Request) -> Response:
-        # Both claims, as a Cognito pool that signs users in by email always has them.
+        """Only what a Cognito pool could issue: both claims (a pool signing in by email always has them),
+        within Cognito's username rules and lengths."""
         try:
             claims = request.json()
             username, email = claims["username"], claims["email"]
         except (ValueError, KeyError, TypeError):
-            username = email = None
-        if not (isinstance(username, str) and username.strip() and isinstance(email, str) and "@" in email):
             return Response.error(400, "bad_request", 'The body must be {"username", "email"}, both non-empty.')
+        problem = cognito_claims_error(username, email)
+        if problem:
+            return Response.error(400, "bad_request", problem)
         return Response.json(200, {"token": self._stack.issue_token(username, email)})
 
     def _emails(self, request: Request) -> Response:
