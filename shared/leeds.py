@@ -37,10 +37,9 @@ def _commit(writes: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
     outbox.release(outbox_id, events)
 
 
-def add_leed(new: NewLeed, seller: str, correlation_id: str) -> dict[str, Any]:
-    leed_id = uuid.uuid4().hex
+def new_leed_items(leed_id: str, new: NewLeed, seller: str, now: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The items a post writes: the leed, for sale, and its booking slot (the local stack's demo data too)."""
     slot = booking.slot(new.trade, new.start, new.location.address, new.location.zip)
-    now = _now()
     item = {
         **db.leed_key(leed_id),
         "id": leed_id, "trade": new.trade, "title": new.title,
@@ -50,7 +49,12 @@ def add_leed(new: NewLeed, seller: str, correlation_id: str) -> dict[str, Any]:
         "seller": seller, "status": FOR_SALE, "created_at": now, "slot": slot,
         "gsi1pk": f"FORSALE#{new.trade}", "gsi1sk": for_sale_sort_key(new.start, leed_id),
     }
-    slot_item = {**db.booking_key(slot), "leed_id": leed_id, "trade": new.trade, "created_at": now}
+    return item, {**db.booking_key(slot), "leed_id": leed_id, "trade": new.trade, "created_at": now}
+
+
+def add_leed(new: NewLeed, seller: str, correlation_id: str) -> dict[str, Any]:
+    leed_id = uuid.uuid4().hex
+    item, slot_item = new_leed_items(leed_id, new, seller, _now())
     events = [dispatch.event(name, correlation_id, leed_id=leed_id) for name in ("notifyUsers", "recordPost")]
     writes = [
         {"Put": {"Item": db.to_ddb(item), "ConditionExpression": "attribute_not_exists(pk)"}},

@@ -42,6 +42,12 @@ def _profile_unchanged(username: str, profile: dict[str, Any] | None) -> dict[st
     }}
 
 
+def subscription_item(username: str, email: str, name: str, trade: str, created_at: str) -> dict[str, Any]:
+    """The one shape of a subscription: in its user's partition, and on gsi1 in its trade's subscriber list."""
+    return {**db.subscription_key(username, trade), "gsi1pk": f"SUBS#{trade}", "gsi1sk": username,
+            "username": username, "email": email, "name": name, "trade": trade, "created_at": created_at}
+
+
 def subscribe(username: str, trade: str) -> bool:
     """Subscribe ``username`` to ``trade``; False if already subscribed (nothing changes).
 
@@ -51,12 +57,8 @@ def subscribe(username: str, trade: str) -> bool:
     for _ in range(ATTEMPTS):
         profile = db.get(db.profile_key(username), consistent=True)
         contact = profile or {}
-        item = {
-            **db.subscription_key(username, trade),
-            "gsi1pk": f"SUBS#{trade}", "gsi1sk": username,
-            "username": username, "email": contact.get("email", ""), "name": contact.get("name", username),
-            "trade": trade, "created_at": datetime.now(UTC).isoformat(),
-        }
+        item = subscription_item(username, contact.get("email", ""), contact.get("name", username), trade,
+                                 datetime.now(UTC).isoformat())
         try:
             db.transact([
                 {"Put": {"Item": db.to_ddb(item), "ConditionExpression": "attribute_not_exists(pk)"}},

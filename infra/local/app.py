@@ -18,7 +18,7 @@ import boto3
 
 from infra import cfn
 from infra.local import auth, openapi
-from infra.local.aws import provision
+from infra.local.aws import provision, seed
 from infra.local.aws.emulator import Emulator
 from infra.local.http import server
 from infra.local.http.gateway import Gateway
@@ -85,13 +85,15 @@ class LocalStack:
         self.cors_preflight = gateway_config.cors_preflight(resolver)
         clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
                    for s in ("dynamodb", "sqs", "s3", "ses")}
-        provision.create(clients, resolver, self.functions)
+        tables = provision.create(clients, resolver, self.functions)
         code = CodeVersion(ROOT).current if self.settings.reload else (lambda: 0)
         chaos = Chaos(self.settings.retry_delay, self.settings.fault_rate, self.settings.duplicate_rate,
                       self.settings.seed)
         self.lambdas = LambdaService(self.functions, self.history, clients["sqs"], self.endpoint,
                                      self.settings.invoke_port, self.settings.concurrency, chaos, code)
         self._s3_route = s3.router(set(self.functions), self.lambdas.submit)
+        if tables:  # after the S3 route: demo uploads reach their function like any other
+            seed.demo_data(clients["dynamodb"], tables[0])
         schedules.start(self.functions, self.lambdas.submit, self._stop, self.settings.schedule_seconds)
         if self.settings.prewarm:
             self.lambdas.warm()

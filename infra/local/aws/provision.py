@@ -11,8 +11,8 @@ from infra.local.sam.resolver import Resolver
 from infra.local.sources import s3
 
 
-def create(clients: dict[str, Any], resolver: Resolver, functions: dict[str, Function]) -> None:
-    """Tables, queues, buckets and S3 notifications as the template declares them, then the demo data."""
+def create(clients: dict[str, Any], resolver: Resolver, functions: dict[str, Function]) -> list[str]:
+    """Tables, queues, buckets and S3 notifications as the template declares them; the tables' names."""
     template = resolver.template
     tables = {logical: resolver.physical(logical) for logical in cfn.resources("AWS::DynamoDB::Table", template)}
     cfn.create_tables(clients["dynamodb"], tables, template)
@@ -27,8 +27,7 @@ def create(clients: dict[str, Any], resolver: Resolver, functions: dict[str, Fun
     for address in seed.addresses():
         clients["ses"].verify_email_identity(EmailAddress=address)
     _s3_notifications(clients, functions)
-    if tables:
-        seed.demo_data(clients["dynamodb"], next(iter(tables.values())))
+    return list(tables.values())
 
 
 def _s3_notifications(clients: dict[str, Any], functions: dict[str, Function]) -> None:

@@ -1,44 +1,147 @@
-"""The demo data a fresh local stack starts with (``README.md`` lists it): users, subscriptions, trade counters.
+"""The demo data a fresh local stack starts with (``README.md`` lists it): users and their subscriptions, leeds
+for sale, one sold and one withdrawn, and the counters and ledger that go with them.
 
-Shapes come from ``shared/`` (keys from ``shared/db.py``), so the demo data is what the system itself writes.
+Items are built by ``shared/`` itself (``leeds.new_leed_items``, ``subscriptions.subscription_item``, the keys of
+``shared/db.py``), so the demo data is what the system writes. The bookkeeping is written as already done
+(counters, ledger, the ``effects.once`` markers), so a console event of ``events/`` re-run against it changes
+no counter twice. The sold and withdrawn leeds have fixed ids: ``events/`` names them.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-# alice sells; bob and carol subscribe (so a post by alice reaches them by email).
+DEMO_DOMAIN = "example.com"
+# username -> (display name, trades subscribed to): alice sells; bob and carol subscribe, so a post by alice
+# reaches them by email.
 DEMO_USERS = {
     "alice": ("Alice Seller", ["caricatures"]),
     "bob": ("Bob Buyer", ["dj", "photography"]),
     "carol": ("Carol Crowd", ["dj", "caricatures"]),
 }
-DEMO_DOMAIN = "example.com"
+SOLD_LEED = "3f2b9c1d4e5a46f7a8b9c0d1e2f3a4b5"  # alice's, bought by bob
+WITHDRAWN_LEED = "3f2b9c1d4e5a46f7a8b9c0d1e2f3a4b6"  # alice's, withdrawn
+
+
+@dataclass(frozen=True)
+class DemoLeed:
+    id: str
+    trade: str
+    title: str
+    days_ahead: int
+    hour: int
+    address: str
+    zip: str
+    price_cents: int
+    details: str
+    status: str = "for_sale"  # or sold (to bob), withdrawn
+
+
+DEMO_LEEDS = (
+    DemoLeed("de300000000000000000000000000001", "caricatures", "Caricature artist for a 40th birthday", 9, 18,
+             "9500 Wilshire Blvd", "90210", 25000, "Two hours, about 30 guests. Ask for Dana at the door."),
+    DemoLeed("de300000000000000000000000000002", "dj", "DJ for a rooftop party", 12, 21, "350 W 31st St",
+             "10001", 40000, "House and disco; the venue has a sound system."),
+    DemoLeed("de300000000000000000000000000003", "photography", "Photographer for a garden wedding", 20, 14,
+             "2430 N Cannon Dr", "60614", 90000, "Ceremony and portraits, 3 hours."),
+    DemoLeed("de300000000000000000000000000004", "face-painting", "Face painter at a school fair", 27, 10,
+             "3450 20th St", "94110", 15000, "About 60 children; bring your own kit."),
+    DemoLeed(SOLD_LEED, "caricatures", "Caricatures at a company picnic", 33, 12, "1 Infinite Loop", "95014",
+             30000, "Three hours, outdoors, shade provided.", status="sold"),
+    DemoLeed(WITHDRAWN_LEED, "dj", "DJ for a garden party", 40, 16, "600 Montgomery St", "94111", 35000,
+             "Cancelled by the host.", status="withdrawn"),
+)
 
 
 def addresses() -> list[str]:
     return [f"{user}@{DEMO_DOMAIN}" for user in DEMO_USERS]
 
 
-def demo_data(dynamodb: Any, table: str) -> None:
-    """Trade counters, a few users with profiles and subscriptions (shapes from ``shared/db.py``)."""
+def _users(now: str) -> list[dict[str, Any]]:
     from shared import db
-    from shared.trades import CATALOGUE
+    from shared.subscriptions import subscription_item
 
-    now = datetime.now(UTC).isoformat()
-    subscribers = {trade: 0 for trade in CATALOGUE}
     items: list[dict[str, Any]] = []
     for username, (name, trades) in DEMO_USERS.items():
         email = f"{username}@{DEMO_DOMAIN}"
         items.append({**db.profile_key(username), "username": username, "email": email, "name": name,
                       "created_at": now})
-        for trade in trades:
-            subscribers[trade] += 1
-            items.append({**db.subscription_key(username, trade), "gsi1pk": f"SUBS#{trade}", "gsi1sk": username,
-                          "username": username, "email": email, "name": name, "trade": trade, "created_at": now})
-    for trade, count in subscribers.items():
-        items.append({**db.trade_stats_key(trade), "trade": trade, "leeds_posted": 0, "leeds_sold": 0,
-                      "subscribers": count})
+        items += [subscription_item(username, email, name, trade, now) for trade in trades]
+    return items
+
+
+def _leed_items(demo: DemoLeed, seller: str, now: datetime) -> list[dict[str, Any]]:
+    """The leed (in its status), its booking slot while it holds one, its sale, and its bookkeeping markers."""
+    from shared import db, leeds
+    from shared.leed_models import NewLeed
+
+    start = (now + timedelta(days=demo.days_ahead)).replace(hour=demo.hour, minute=0, second=0, microsecond=0)
+    new = NewLeed.model_validate({
+        "trade": demo.trade, "title": demo.title, "start": start.isoformat(),
+        "end": (start + timedelta(hours=3)).isoformat(), "price_cents": demo.price_cents,
+        "location": {"address": demo.address, "zip": demo.zip}, "details": demo.details})
+    leed, slot = leeds.new_leed_items(demo.id, new, seller, now.isoformat())
+    done = {"done_at": now.isoformat()}
+    items = [{**db.effect_key("recordPost", demo.id), **done}]
+    if demo.status == "sold":
+        for key in ("gsi1pk", "gsi1sk"):
+            leed.pop(key)
+        leed.update(status=demo.status, buyer="bob", sold_at=now.isoformat())
+        items += [slot, {**db.effect_key("recordSale", demo.id), **done},
+                  {**db.sale_key(demo.id), "leed_id": demo.id, "trade": demo.trade, "seller": seller,
+                   "buyer": "bob", "price_cents": demo.price_cents, "sold_at": now.isoformat()}]
+    elif demo.status == "withdrawn":
+        for key in ("gsi1pk", "gsi1sk"):
+            leed.pop(key)
+        leed.update(status=demo.status, withdrawn_at=now.isoformat())
+        items.append({**db.effect_key("recordWithdrawal", demo.id), **done})
+    else:
+        items.append(slot)
+    return [leed, *items]
+
+
+def _counters(now: str) -> list[dict[str, Any]]:
+    """Trade counters and user stats as bookkeeping would have left them after the demo leeds' events."""
+    from shared import db
+    from shared.trades import CATALOGUE
+
+    trades = {t: {"trade": t, "leeds_posted": 0, "leeds_sold": 0, "leeds_withdrawn": 0, "subscribers": 0}
+              for t in CATALOGUE}
+    for _, subscribed in DEMO_USERS.values():
+        for trade in subscribed:
+            trades[trade]["subscribers"] += 1
+    stats = {user: {"posted": 0, "sold": 0, "bought": 0, "earned_cents": 0, "spent_cents": 0, "withdrawn": 0}
+             for user in DEMO_USERS}
+    for demo in DEMO_LEEDS:
+        withdrawn = demo.status == "withdrawn"
+        trades[demo.trade]["leeds_posted" if not withdrawn else "leeds_withdrawn"] += 1
+        stats["alice"]["posted" if not withdrawn else "withdrawn"] += 1
+        if demo.status == "sold":
+            trades[demo.trade]["leeds_sold"] += 1
+            stats["alice"]["sold"] += 1
+            stats["alice"]["earned_cents"] += demo.price_cents
+            stats["bob"]["bought"] += 1
+            stats["bob"]["spent_cents"] += demo.price_cents
+    return [*({**db.trade_stats_key(t), **counts} for t, counts in trades.items()),
+            *({"user": user, **counts} for user, counts in stats.items())]
+
+
+def demo_data(dynamodb: Any, table: str) -> None:
+    """Write the demo data into ``table``."""
+    from shared import db
+
+    now = datetime.now(UTC)
+    items = _users(now.isoformat())
+    for demo in DEMO_LEEDS:
+        items += _leed_items(demo, "alice", now)
+    profiles = {item["username"]: item for item in items if item.get("sk") == "PROFILE"}
+    for counts in _counters(now.isoformat()):
+        user = counts.pop("user", None)
+        if user is None:
+            items.append(counts)
+        else:
+            profiles[user].update(counts)
     for item in items:
         dynamodb.put_item(TableName=table, Item=db.to_ddb(item))
