@@ -72,6 +72,8 @@ class LocalStack:
         self.emulator = Emulator(self.mailbox.record, settings.ses_max_send_rate,
                                  lambda queue, event: self._s3_route(queue, event))
         self.lambdas: LambdaService | None = None
+        self._openapi: dict[str, Any] | None = None
+        self._openapi_lock = threading.Lock()
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -144,7 +146,10 @@ class LocalStack:
         return self.state.stats()
 
     def openapi(self) -> dict[str, Any]:
-        return openapi.document(self.functions)
+        with self._openapi_lock:
+            if self._openapi is None:
+                self._openapi = openapi.document(self.functions)
+            return self._openapi
 
 
 def run(settings: Settings) -> int:

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import importlib
 import json
-import threading
 from typing import Any
 
 from infra.local import api_doc
+from infra.local.http import local_routes
 from infra.local.sam.model import Function
 
-_lock = threading.Lock()
-_cache: dict[str, Any] = {}
+TAGS = [{"name": "leedz", "description": "The API, as deployed behind API Gateway."},
+        {"name": "local", "description": "The local stack's own routes (`make dev` only; never deployed)."}]
 
 
 def document(functions: dict[str, Function]) -> dict[str, Any]:
-    """Built once, on first request (importing every handler is too slow for start-up)."""
-    with _lock:
-        if not _cache:
-            _cache.update(_build(functions))
-        return _cache
-
-
-def _build(functions: dict[str, Function]) -> dict[str, Any]:
+    """The API's document from the handlers' own routers, plus the local routes under their own tag. Slow
+    (it imports every handler): the stack builds it on first request and keeps it."""
     from shared.api import make_app
 
     routers, missing = [], []
@@ -37,6 +31,11 @@ def _build(functions: dict[str, Function]) -> dict[str, Any]:
     doc = json.loads(app.get_openapi_json_schema(title="leedz", version="0.1.0"))
     protected = {api_doc.route_key(r.method, r.path) for fn in functions.values() for r in fn.routes if not r.public}
     api_doc.complete(doc, protected)
+    for operations in doc.get("paths", {}).values():
+        for operation in operations.values():
+            operation.setdefault("tags", ["leedz"])
+    local_routes.document(doc.setdefault("paths", {}))
+    doc["tags"] = TAGS
     if missing:
         doc["x-leedz-missing-handlers"] = sorted(missing)
     return doc

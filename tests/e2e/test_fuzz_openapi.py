@@ -123,7 +123,8 @@ def _fuzz(target: dict[str, Any], operation: Any, sent: Counter) -> None:
 def test_every_route_answers_as_documented(target):
     sent: Counter = Counter()
     started = time.monotonic()
-    operations = [result.ok() for result in target["schema"].get_all_operations()]
+    operations = [op for op in (result.ok() for result in target["schema"].get_all_operations())
+                  if "local" not in (op.definition.raw.get("tags") or [])]  # the local stack's own routes
     assert len(operations) >= 13, [op.label for op in operations]
     fuzzed, failures = operations, {}
     for operation in fuzzed:  # every operation, even after one fails: a run reports all it finds

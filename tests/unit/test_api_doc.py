@@ -13,13 +13,25 @@ CONTRACT_ERRORS = {"400", "401", "403", "404", "409", "413", "415", "422"}
 
 @pytest.fixture(scope="module")
 def doc() -> dict:
-    return openapi._build(template.functions())
+    return openapi.document(template.functions())
 
 
-def _operations(doc: dict):
+def _operations(doc: dict, tag: str = "leedz"):
     for path, operations in doc["paths"].items():
         for method, operation in operations.items():
-            yield method, path, operation
+            if operation["tags"] == [tag]:
+                yield method, path, operation
+
+
+def test_the_local_routes_are_documented_apart_under_their_own_tag(doc):
+    from infra.local.http.local_routes import LocalRoutes
+
+    local = {(m.upper(), p) for m, p, _ in _operations(doc, "local")}
+    served = {key for key in LocalRoutes(None)._routes} | {("GET", "/_local/health")}  # type: ignore[arg-type]
+    assert local == served
+    assert all(p.startswith("/_local/") for _, p in local)
+    assert {t["name"] for t in doc["tags"]} == {"leedz", "local"}
+    assert sum(1 for _ in _operations(doc)) + len(local) == sum(len(ops) for ops in doc["paths"].values())
 
 
 def test_every_route_of_the_template_is_described(doc):

@@ -38,6 +38,33 @@ class LocalBackend(Protocol):
     def openapi(self) -> dict[str, Any]: ...
 
 
+# What each route does, for the OpenAPI document (tag ``local``, apart from the API that deploys); a test holds
+# it equal to the routes ``LocalRoutes`` serves.
+SUMMARIES = {
+    ("GET", "/_local/health"): "200 once ready, with the number of async invocations not yet finished.",
+    ("POST", "/_local/token"): 'A bearer token for {"username", "email"} (what Cognito could issue; else 400).',
+    ("GET", "/_local/emails"): "Every email sent, as each recipient got it, oldest first (?to=&subject=&limit=).",
+    ("DELETE", "/_local/emails"): "Empty the mailbox.",
+    ("GET", "/_local/failed"): "The records that reached OnFailure destinations.",
+    ("DELETE", "/_local/failed"): "Purge the failure records (and the failure queues).",
+    ("POST", "/_local/redrive"): 'Re-send failure records to their functions: all, or {"ids": [request id]}.',
+    ("GET", "/_local/invocations"): "Async invocations with their attempts (?function=&correlation_id=&limit=).",
+    ("GET", "/_local/stats"): "Invocations by outcome, AWS calls per service and operation, durations.",
+    ("GET", "/_local/openapi.json"): "This document.",
+}
+
+
+def document(paths: dict[str, Any]) -> None:
+    """Add the local routes to an OpenAPI document's ``paths``, tagged ``local``."""
+    for (method, path), summary in SUMMARIES.items():
+        operation: dict[str, Any] = {
+            "tags": ["local"], "summary": summary, "operationId": f"local_{method.lower()}_{path.split('/')[-1]}",
+            "responses": {"200": {"description": "Done.", "content": {"application/json": {"schema": {}}}}}}
+        if method == "DELETE" and path.endswith("emails"):
+            operation["responses"] = {"204": {"description": "Done; no body."}}
+        paths.setdefault(path, {})[method.lower()] = operation
+
+
 def _limit(request: Request) -> int | None:
     raw = request.param("limit")
     if raw is None:
