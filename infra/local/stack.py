@@ -103,9 +103,12 @@ class Stack:
 
     def _override_parameters(self, template: dict[str, Any]) -> None:
         """Template parameters as ``sam deploy --parameter-overrides`` would set them: PublicBaseUrl is this
-        API (so links in emails work locally), and ``LEEDZ_PARAMETERS="Name=value,..."`` sets any other."""
+        API (so links in emails work locally), AllowedOrigin the web app's (LEEDZ_WEB_PORT), and
+        ``LEEDZ_PARAMETERS="Name=value,..."`` sets any other."""
         params = template.get("Parameters") or {}
         overrides = {"PublicBaseUrl": f"http://127.0.0.1:{self.api_port}"} if "PublicBaseUrl" in params else {}
+        if "AllowedOrigin" in params:  # the web app's origin (infra/local/http/webapp.py)
+            overrides["AllowedOrigin"] = f"http://127.0.0.1:{os.environ.get('LEEDZ_WEB_PORT', '3002')}"
         for pair in filter(None, os.environ.get("LEEDZ_PARAMETERS", "").split(",")):
             name, _, value = pair.partition("=")
             overrides[name.strip()] = value.strip()
