@@ -19,26 +19,35 @@ def _ports() -> tuple[int, int]:
 def dev() -> int:
     """Run the stack in the foreground until Ctrl-C (or SIGTERM)."""
     from infra.local import auth, gateway, httpd, invoke_api
+    from infra.local.http import oauth, webapp
     from infra.local.stack import Stack, log
 
     started = time.time()
     api_port, invoke_port = _ports()
     stack = Stack(api_port, invoke_port, int(os.environ.get("LEEDZ_CONCURRENCY", "4")))
-    stack.tokens = auth.Tokens()
+    stack.tokens = auth.JwtTokens()
+    web_port, site = int(os.environ.get("LEEDZ_WEB_PORT", "3002")), webapp.WebApp()
+    os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"  # S3 answers CORS from each bucket's rules, as AWS does
     # Both stop the stack cleanly, even when started from a shell that ignores SIGINT for background jobs.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     try:  # bind first: a busy port fails at once, and /_local/health answers 503 until ready
         servers = [httpd.serve(invoke_api.InvokeHandler, invoke_port, stack),
-                   httpd.serve(gateway.GatewayHandler, api_port, stack)]
+                   httpd.serve(gateway.GatewayHandler, api_port, stack), webapp.serve(site, web_port)]
     except OSError as exc:
-        log("local", error=f"cannot listen on {api_port}/{invoke_port}: {exc}; set LEEDZ_PORT/LEEDZ_INVOKE_PORT")
+        log("local", error=f"cannot listen on {api_port}/{invoke_port}/{web_port}: {exc}; "
+                           "set LEEDZ_PORT/LEEDZ_INVOKE_PORT/LEEDZ_WEB_PORT")
         return 1
     try:
         stack.start()
         stack.router = gateway.Router(stack.functions)
+        api = f"http://127.0.0.1:{api_port}"
+        client = oauth.registered_client(stack.resolver.template, stack.resolver.resolve)
+        stack.oauth = client and oauth.LocalOAuth(client, stack.tokens.encode, issuer=api)
+        site.config = webapp.app_config(api, client, api, stack.endpoint, stack.endpoint)
         log("local", status="ready", api=f"http://127.0.0.1:{api_port}",
-            invoke=f"http://127.0.0.1:{invoke_port}", aws=stack.endpoint, functions=len(stack.functions),
+            invoke=f"http://127.0.0.1:{invoke_port}", web=f"http://127.0.0.1:{web_port}", aws=stack.endpoint,
+            functions=len(stack.functions),
             routes=sum(len(f.routes) for f in stack.functions.values()),
             startup_ms=int((time.time() - started) * 1000))
         while True:

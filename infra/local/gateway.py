@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from infra.local import emails, openapi
+from infra.local.http.oauth import PATHS as OAUTH_PATHS
 from infra.local.httpd import Handler
 from infra.local.template import Function, Route
 
@@ -66,6 +67,10 @@ class GatewayHandler(Handler):
         stack = self.stack  # type: ignore[attr-defined]
         if not stack.ready:
             self.reply(503, _error("unavailable", "The local stack is starting."))
+            return
+        if url.path in OAUTH_PATHS and getattr(stack, "oauth", None):  # Cognito's endpoints (http/oauth.py)
+            answer = stack.oauth.handle(self.command, url.path, url.query, dict(self.headers), body)
+            self.reply(answer.status, answer.body, answer.headers)
             return
         # What API Gateway answers itself comes from the template: CORS preflight from the Api's Cors, errors
         # from its GatewayResponses (stack.gateway_answers).
