@@ -30,6 +30,7 @@ class App:
     base: str
     errors: list[str] = field(default_factory=list)
     expected_statuses: set[int] = field(default_factory=set)
+    expected_urls: list[str] = field(default_factory=list)  # requests expected to fail outright (CORS)
 
     def __post_init__(self) -> None:
         self.page.on("console", self._console)
@@ -41,6 +42,9 @@ class App:
             return
         failed = FAILED_LOAD.search(message.text)
         if failed and int(failed.group(1)) in self.expected_statuses:
+            return
+        where = f"{message.text} {message.location.get('url', '')}"
+        if any(url in where for url in self.expected_urls):
             return
         self.errors.append(f"console error: {message.text}")
 
@@ -74,7 +78,7 @@ class App:
         assert self.axe_violations() == [], self.page.url
 
     def assert_clean(self) -> None:
-        assert self.errors == [], self.page.url
+        assert self.errors == [], f"{self.page.url}: {self.errors}"
 
 
 def gig_times(days: int = 5, hour: int = 18, hours: int = 4) -> tuple[str, str]:

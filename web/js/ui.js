@@ -8,11 +8,11 @@ let firstPage = true;
  * readers announce the new page and Tab starts from the top of it). */
 export function Page({ title, children }) {
   const heading = useRef(null);
+  useEffect(() => { document.title = `${title} · Leedz`; }, [title]);
   useEffect(() => {
-    document.title = `${title} · Leedz`;
     if (!firstPage) heading.current?.focus();
     firstPage = false;
-  }, [title]);
+  }, []);
   return html`<section aria-labelledby="page-title">
     <h1 id="page-title" tabindex="-1" ref=${heading}>${title}</h1>
     ${children}

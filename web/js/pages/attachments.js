@@ -11,17 +11,34 @@ const POLL_FOR_MS = 90_000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether the image at `url` loads. An Image, not fetch: it needs no CORS from the bucket (a missing object's
+ * error answer may carry none) and shares the browser's cache with the <img> that shows it next. */
+function imageLoads(url) {
+  return new Promise((resolve) => {
+    const probe = new Image();
+    probe.onload = () => resolve(true);
+    probe.onerror = () => resolve(false);
+    probe.src = url;
+  });
+}
+
 /** Until the thumbnail exists (its URL answers 200) or the attachment is rejected; the final item. */
 async function waitForThumbnail(leedId, created, alive) {
   const deadline = Date.now() + POLL_FOR_MS;
   while (Date.now() < deadline && alive()) {
-    const resp = await fetch(created.thumbnail_url).catch(() => null);
-    if (resp?.ok) return { key: created.key, status: 'ready', thumbnail_url: created.thumbnail_url };
+    if (await imageLoads(created.thumbnail_url)) return { key: created.key, status: 'ready', thumbnail_url: created.thumbnail_url };
     const listed = (await get(`/leeds/${encodeURIComponent(leedId)}/attachments`)).items.find((a) => a.key === created.key);
     if (listed?.status === 'rejected') return listed;
     await sleep(POLL_MS);
   }
   throw new ApiError(0, 'timeout', 'The photo is taking long to process. Reload the page later to see it.');
+}
+
+/** An API that lists attachments without their `status` (older than CONTRACT.md): the thumbnail's own URL
+ * says whether it is ready. */
+async function withStatus(item) {
+  if (item.status) return item;
+  return { ...item, status: (await imageLoads(item.thumbnail_url)) ? 'ready' : 'pending' };
 }
 
 function Uploader({ leedId, onDone }) {
@@ -88,7 +105,8 @@ function Attachment({ item, index, title, isSeller, onDelete }) {
 }
 
 export function Attachments({ leedId, title, isSeller }) {
-  const list = useLoad(() => get(`/leeds/${encodeURIComponent(leedId)}/attachments`).then((r) => r.items), [leedId]);
+  const list = useLoad(() => get(`/leeds/${encodeURIComponent(leedId)}/attachments`)
+    .then((r) => Promise.all(r.items.map(withStatus))), [leedId]);
   const items = (list.data || []).map((item) => ({ ...item, leedId }));
   const replace = (done) => list.setData([...(list.data || []).filter((a) => a.key !== done.key), done]);
   const remove = (key) => list.setData((list.data || []).filter((a) => a.key !== key));
