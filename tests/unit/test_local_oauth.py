@@ -139,7 +139,8 @@ def test_invalid_form_input_is_shown_next_to_its_field(oauth):
     form = {**_params(), "username": "has space", "email": "nope"}
     answer = oauth.handle("POST", "/oauth2/authorize", "", FORM, urlencode(form).encode())
     page = answer.body.decode()
-    assert answer.status == 400 and 'aria-describedby="username-error"' in page and 'id="email-error"' in page
+    assert answer.status == 200 and 'aria-describedby="username-error"' in page and 'id="email-error"' in page
+    assert "Location" not in answer.headers
     assert 'value="has space"' in page
 
 

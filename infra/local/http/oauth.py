@@ -139,8 +139,8 @@ class LocalOAuth:
             errors["username"] = "Enter a username: 1 to 128 letters, digits or . _ @ + -"
         if not _EMAIL.fullmatch(email):
             errors["email"] = "Enter an email address like name@example.com"
-        if errors:
-            return self._html(400, hidden=hidden, form_action=origin(redirect), errors=errors,
+        if errors:  # the page again, with the messages: 200 as Cognito's managed login answers a failed sign-in
+            return self._html(200, hidden=hidden, form_action=origin(redirect), errors=errors,
                               username=username, email=email)
         code = secrets.token_urlsafe(32)
         with self._lock:
