@@ -26,8 +26,10 @@ $(STAMP): pyproject.toml
 dev: $(STAMP)
 	$(PY) -m infra.local dev
 
+# --dist loadgroup: the browser tests (tests/browser, xdist_group "browser") share one worker, so one local
+# stack and one Chromium serve them all; every other test is spread as before.
 test: $(STAMP)
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 # checkov over infra/template.yaml (settings in .checkov.yaml).
 $(CHECK_STAMP):

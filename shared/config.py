@@ -47,8 +47,13 @@ def thumbnail_bucket() -> str:
 
 
 def public_base_url() -> str:
-    """Base URL of the public API, for links in emails."""
+    """Base URL of the public API, for the unsubscribe link in emails."""
     return optional("PUBLIC_BASE_URL", "http://127.0.0.1:3000").rstrip("/")
+
+
+def app_url() -> str:
+    """The web app's URL, for links in emails to its pages (``/leeds/{id}``); the API's without one."""
+    return optional("APP_URL", public_base_url()).rstrip("/")
 
 
 def allowed_origin() -> str:

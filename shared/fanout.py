@@ -49,7 +49,7 @@ def _leed_context(leed: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": leed["id"], "title": _defuse(leed["title"]), "trade_label": trade_label(leed["trade"]),
         "when": when(leed["start"], leed["end"]), "zip": leed["zip"], "price": dollars(leed["price_cents"]),
-        "seller": _defuse(leed["seller"]), "url": f"{config.public_base_url()}/leeds/{leed['id']}",
+        "seller": _defuse(leed["seller"]), "url": f"{config.app_url()}/leeds/{leed['id']}",
     }
 
 

@@ -20,10 +20,11 @@ from infra import cfn
 from infra.local import auth, openapi
 from infra.local.aws import provision, seed
 from infra.local.aws.emulator import Emulator
-from infra.local.http import server
+from infra.local.http import oauth, server, webapp
 from infra.local.http.gateway import Gateway
 from infra.local.http.invoke_api import InvokeApi
 from infra.local.http.local_routes import LocalRoutes
+from infra.local.http.messages import Request, Response
 from infra.local.http.routing import Router
 from infra.local.logs import log
 from infra.local.runtime.asyncq import Chaos
@@ -40,10 +41,13 @@ from infra.local.state import State
 
 def template_with_overrides(settings: Settings) -> dict[str, Any]:
     """The template with parameters as ``sam deploy --parameter-overrides`` would set them: PublicBaseUrl is
-    this API (so links in emails work locally), and ``LEEDZ_PARAMETERS`` sets any other."""
+    this API (so links in emails work locally), AllowedOrigin the web app's origin, and ``LEEDZ_PARAMETERS``
+    sets any other."""
     template = cfn.load(settings.template)
     params = template.get("Parameters") or {}
-    overrides = {"PublicBaseUrl": f"http://127.0.0.1:{settings.api_port}"} if "PublicBaseUrl" in params else {}
+    local = {"PublicBaseUrl": f"http://127.0.0.1:{settings.api_port}",
+             "AllowedOrigin": f"http://127.0.0.1:{settings.web_port}"}
+    overrides = {name: value for name, value in local.items() if name in params}
     overrides.update(settings.parameters)
     for name, value in overrides.items():
         if name not in params:
@@ -59,7 +63,9 @@ class LocalStack:
         self.settings = settings
         self.state = State()
         self.mailbox, self.history = self.state.mailbox, self.state.history
-        self.tokens = auth.Tokens()
+        self.tokens = auth.JwtTokens()
+        self.web = webapp.WebApp()
+        self.oauth: oauth.LocalOAuth | None = None
         self.functions: dict[str, Function] = {}
         self.router = Router({})
         self.gateway_answers: dict[str, tuple[int, str, dict[str, str]]] = {}
@@ -85,6 +91,10 @@ class LocalStack:
         self.gateway_answers = {kind: gateway_config.gateway_answer(resolver, kind)
                                 for kind in gateway_config.GATEWAY_DEFAULTS}
         self.cors_preflight = gateway_config.cors_preflight(resolver)
+        api = f"http://127.0.0.1:{self.settings.api_port}"
+        client = oauth.registered_client(template, resolver.resolve)  # Cognito's endpoints for the web app
+        self.oauth = oauth.LocalOAuth(client, self.tokens.encode, issuer=api) if client else None
+        self.web.config = webapp.app_config(api, client, api, self.endpoint, self.endpoint)
         clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
                    for s in ("dynamodb", "sqs", "s3", "ses")}
         tables = provision.create(clients, resolver, self.functions)
@@ -136,6 +146,14 @@ class LocalStack:
         assert self.lambdas is not None
         return self.lambdas.purge()
 
+    def sign_in(self, request: Request) -> Response | None:
+        """Cognito's managed-login endpoints (``/oauth2/*``, ``/logout``), or None for any other path."""
+        if self.oauth is None or request.path not in oauth.PATHS:
+            return None
+        status, headers, body = self.oauth.handle(request.method, request.path, request.query,
+                                                  dict(request.headers), request.body)
+        return Response(status, body, list(headers.items()))
+
     def verify_token(self, header: str | None) -> dict[str, Any] | None:
         return self.tokens.verify(header)
 
@@ -161,15 +179,17 @@ def run(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     try:  # bind first: a busy port fails at once, and /_local/health answers 503 until ready
         servers = [server.serve(InvokeApi(stack), settings.invoke_port),
-                   server.serve(Gateway(stack, LocalRoutes(stack)), settings.api_port)]
+                   server.serve(Gateway(stack, LocalRoutes(stack)), settings.api_port),
+                   server.serve(webapp.face(stack.web), settings.web_port)]
     except OSError as exc:
-        log("local", error=f"cannot listen on {settings.api_port}/{settings.invoke_port}: {exc}; "
-                           "set LEEDZ_PORT/LEEDZ_INVOKE_PORT")
+        log("local", error=f"cannot listen on {settings.api_port}/{settings.invoke_port}/{settings.web_port}: "
+                           f"{exc}; set LEEDZ_PORT/LEEDZ_INVOKE_PORT/LEEDZ_WEB_PORT")
         return 1
     try:
         stack.start()
         log("local", status="ready", api=f"http://127.0.0.1:{settings.api_port}",
-            invoke=f"http://127.0.0.1:{settings.invoke_port}", aws=stack.endpoint, functions=len(stack.functions),
+            invoke=f"http://127.0.0.1:{settings.invoke_port}", web=f"http://127.0.0.1:{settings.web_port}",
+            aws=stack.endpoint, functions=len(stack.functions),
             routes=len(stack.router), settings=settings.describe(),
             startup_ms=int((time.time() - started) * 1000))
         while True:

@@ -44,6 +44,7 @@ class Running:
     http: requests.Session
     invoke: str | None = None
     startup_s: float = 0.0
+    web: str | None = None  # the web app's origin (None if attached)
 
     def get(self, path: str, timeout: float = 30, **kwargs: Any) -> requests.Response:
         """The response as it is (tests check the status themselves)."""
@@ -102,9 +103,10 @@ def local_stack(url: str | None = None, log: Path | None = None, **env: str) -> 
         health = _wait_healthy(url.rstrip("/"), None)
         yield Running(url.rstrip("/"), health["aws_endpoint"], None, http)
         return
-    api_port, invoke_port = free_port(), free_port()
+    api_port, invoke_port, web_port = free_port(), free_port(), free_port()
     log = log or Path(tempfile.mkstemp(prefix="leedz-stack-", suffix=".log")[1])
-    child_env = {**os.environ, "LEEDZ_PORT": str(api_port), "LEEDZ_INVOKE_PORT": str(invoke_port), **env}
+    child_env = {**os.environ, "LEEDZ_PORT": str(api_port), "LEEDZ_INVOKE_PORT": str(invoke_port),
+                 "LEEDZ_WEB_PORT": str(web_port), **env}
     started = time.monotonic()
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "infra.local", "dev"], cwd=ROOT, env=child_env,
@@ -116,7 +118,7 @@ def local_stack(url: str | None = None, log: Path | None = None, **env: str) -> 
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}; its log: {log}\n{log.read_text()[-3000:]}") from exc
         yield Running(api, health["aws_endpoint"], log, http, invoke=f"http://127.0.0.1:{invoke_port}",
-                      startup_s=time.monotonic() - started)
+                      startup_s=time.monotonic() - started, web=f"http://127.0.0.1:{web_port}")
     finally:
         proc.send_signal(signal.SIGINT)
         try:

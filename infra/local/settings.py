@@ -26,6 +26,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("LEEDZ_PORT", "3000", "the API port (API Gateway, plus the `/_local` routes)"),
     Setting("LEEDZ_INVOKE_PORT", "3001", "the Lambda Invoke API port (`aws lambda invoke --endpoint-url`)"),
+    Setting("LEEDZ_WEB_PORT", "3002", "the web app's port (`web/`, a different origin from the API)"),
     Setting("LEEDZ_CONCURRENCY", "4", "worker processes per function (concurrent invocations of one function)"),
     Setting("LEEDZ_RETRY_DELAY", "1", "seconds before the first async retry (doubling after it); Lambda waits "
                                       "about a minute"),
@@ -57,6 +58,7 @@ def _number(env: Mapping[str, str], name: str, kind: type) -> Any:
 class Settings:
     api_port: int = 3000
     invoke_port: int = 3001
+    web_port: int = 3002
     concurrency: int = 4
     retry_delay: float = 1.0
     fault_rate: float = 0.0
@@ -76,6 +78,7 @@ class Settings:
         return cls(
             api_port=_number(env, "LEEDZ_PORT", int),
             invoke_port=_number(env, "LEEDZ_INVOKE_PORT", int),
+            web_port=_number(env, "LEEDZ_WEB_PORT", int),
             concurrency=_number(env, "LEEDZ_CONCURRENCY", int),
             retry_delay=_number(env, "LEEDZ_RETRY_DELAY", float),
             fault_rate=_number(env, "LEEDZ_FAULT_RATE", float),

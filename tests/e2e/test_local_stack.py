@@ -67,20 +67,21 @@ def test_bodies_that_are_not_json_or_nest_too_deep_are_4xx_and_change_nothing(st
 
 
 def test_a_browser_on_another_origin_can_call_the_api(stack):
-    origin = {"Origin": "https://app.example"}
+    """The web app's origin (AllowedOrigin, set to it locally as a deploy sets it to the distribution's)."""
+    origin = {"Origin": stack.web}
     for path in ("/leeds", "/users/me", "/leeds/abc/attachments"):  # preflight: no token, no function
         pre = requests.options(f"{stack.api}{path}", timeout=10, headers={
             **origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"})
         assert pre.status_code == 200, (path, pre.text)
-        assert pre.headers["Access-Control-Allow-Origin"] == "*"
+        assert pre.headers["Access-Control-Allow-Origin"] == stack.web
         assert "Authorization" in pre.headers["Access-Control-Allow-Headers"]
         assert "POST" in pre.headers["Access-Control-Allow-Methods"]
-    assert stack.get("/trades", headers=origin).headers["Access-Control-Allow-Origin"] == "*"
+    assert stack.get("/trades", headers=origin).headers["Access-Control-Allow-Origin"] == stack.web
     denied = stack.get("/users/me", headers=origin)  # the gateway's own 401 too, or the browser hides it
-    assert denied.status_code == 401 and denied.headers["Access-Control-Allow-Origin"] == "*"
+    assert denied.status_code == 401 and denied.headers["Access-Control-Allow-Origin"] == stack.web
     headers = {**origin, "Authorization": f"Bearer {stack.token('cors-user')}"}
     mine = stack.get("/users/me", headers=headers)
-    assert mine.status_code == 200 and mine.headers["Access-Control-Allow-Origin"] == "*"
+    assert mine.status_code == 200 and mine.headers["Access-Control-Allow-Origin"] == stack.web
 
 
 def test_unknown_route_is_404_in_the_contract_shape(stack):

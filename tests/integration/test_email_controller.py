@@ -64,6 +64,20 @@ def test_every_subscriber_but_the_seller_gets_one_personal_email(invocations, in
     assert clients.ses().list_templates()["TemplatesMetadata"] == []
 
 
+def test_the_leed_link_opens_the_web_app_and_the_unsubscribe_link_stays_on_the_api(
+        invocations, inbox, lambda_context, monkeypatch):
+    """Issue 12: "See the leed" opened the API (a raw 401 JSON in a browser); it opens the app's page now."""
+    monkeypatch.setenv("APP_URL", "https://app.example/")
+    subscribe_many("dj", 2)
+    leed_id = posted(lambda_context)
+    [event] = invocations.events("notifyUsers")
+    email_controller.handler(event, lambda_context)
+    for email in inbox():
+        assert f'href="https://app.example/leeds/{leed_id}"' in email["html"]
+        assert f"https://app.example/leeds/{leed_id}" in email["text"]
+        assert "http://127.0.0.1:3000/unsubscribe?token=" in email["text"]
+
+
 def test_a_repeated_event_sends_nothing_more(invocations, inbox, lambda_context):
     subscribe_many("dj", 60)
     leed_id = posted(lambda_context)

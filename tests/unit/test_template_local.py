@@ -1,5 +1,6 @@
 """The local stack's pieces without HTTP: template parsing, routing, tokens, workers, async semantics."""
 
+import copy
 import json
 import threading
 import time
@@ -220,13 +221,13 @@ CONTRACT_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 413: 
 def test_the_gateways_own_answers_are_in_the_contracts_shape():
     """What API Gateway answers without running a function (a bad token, an unknown route), from the real
     template's GatewayResponses: the local stack serves exactly these, with the CORS origin."""
-    resolver = Resolver(cfn.load(), "http://127.0.0.1:5000")
+    resolver = _with_origin("https://app.example")
     answers = {kind: gateway_answer(resolver, kind) for kind in GATEWAY_DEFAULTS}
     assert {kind: status for kind, (status, _, _) in answers.items()} == {
         "UNAUTHORIZED": 401, "MISSING_AUTHENTICATION_TOKEN": 404, "DEFAULT_5XX": 500}
     for status, body, headers in answers.values():
         assert json.loads(body)["error"] == CONTRACT_CODES[status] and json.loads(body)["message"]
-        assert headers == {"Access-Control-Allow-Origin": "*"}
+        assert headers == {"Access-Control-Allow-Origin": "https://app.example"}
     [api] = cfn.resources("AWS::Serverless::Api", resolver.template).values()
     for kind, spec in api["GatewayResponses"].items():
         text = spec["ResponseTemplates"]["application/json"].replace("$context.error.messageString", '"quoted"')
@@ -243,7 +244,30 @@ def test_without_gateway_responses_the_gateway_answers_as_aws_does():
     assert cors_preflight(resolver) is None
 
 
+def _with_origin(origin: str) -> Resolver:
+    """The template as the local stack runs it: AllowedOrigin set (to the web app's origin)."""
+    template = copy.deepcopy(cfn.load())
+    template["Parameters"]["AllowedOrigin"]["Default"] = origin
+    return Resolver(template, "http://127.0.0.1:5000")
+
+
 def test_cors_preflight_from_the_template():
-    assert cors_preflight(Resolver(cfn.load(), "http://127.0.0.1:5000")) == {
-        "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Authorization,Content-Type",
+    assert cors_preflight(_with_origin("http://127.0.0.1:3002")) == {
+        "Access-Control-Allow-Origin": "http://127.0.0.1:3002",
+        "Access-Control-Allow-Headers": "Authorization,Content-Type",
         "Access-Control-Allow-Methods": "GET,POST,PUT,DELETE,OPTIONS", "Access-Control-Max-Age": "600"}
+
+
+def test_allowed_origin_defaults_to_the_distribution_and_names_the_app_everywhere():
+    """AllowedOrigin empty (its default): the app is the CloudFront distribution, and the API's CORS, the app
+    client's callback and the links in emails all name it; given: they all name it instead."""
+    default = Resolver(cfn.load(), "http://127.0.0.1:5000")
+    assert not default.condition("AllowedOriginGiven")
+    assert cors_preflight(default)["Access-Control-Allow-Origin"] == "https://AppDistribution.cloudfront.net"
+    given = _with_origin("https://app.example")
+    client = given.resolve(cfn.resources("AWS::Cognito::UserPoolClient", given.template)["UserPoolClient"])
+    assert client["CallbackURLs"] == ["https://app.example/auth/callback"]
+    assert client["LogoutURLs"] == ["https://app.example/"]
+    fns = functions(given.template)
+    assert fns["EmailController"].env["APP_URL"] == "https://app.example"
+    assert {fn.env["ALLOWED_ORIGIN"] for fn in fns.values()} == {"https://app.example"}

@@ -40,6 +40,7 @@ class Emulator:
         from moto.server import ThreadedMotoServer
 
         clean_environment()
+        os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"  # S3 answers CORS from each bucket's rules, as AWS does
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
         ddb_lock.install()  # moto's DynamoDB is not thread-safe; our workers call it concurrently
         transactions.install()

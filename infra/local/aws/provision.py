@@ -19,8 +19,14 @@ def create(clients: dict[str, Any], resolver: Resolver, functions: dict[str, Fun
     for logical, props in cfn.resources("AWS::SQS::Queue", template).items():
         attributes = {"FifoQueue": "true"} if props.get("FifoQueue") else {}
         clients["sqs"].create_queue(QueueName=resolver.physical(logical), Attributes=attributes)
-    for logical in cfn.resources("AWS::S3::Bucket", template):
+    for logical, props in cfn.resources("AWS::S3::Bucket", template).items():
         clients["s3"].create_bucket(Bucket=resolver.physical(logical))
+        rules = (resolver.resolve(props.get("CorsConfiguration")) or {}).get("CorsRules")
+        if rules:  # browsers upload and fetch straight from S3: its CORS is the template's (CloudFormation's names)
+            names = {"AllowedMethods": "AllowedMethods", "AllowedOrigins": "AllowedOrigins", "MaxAge": "MaxAgeSeconds",
+                     "AllowedHeaders": "AllowedHeaders", "ExposedHeaders": "ExposeHeaders", "Id": "ID"}
+            clients["s3"].put_bucket_cors(Bucket=resolver.physical(logical), CORSConfiguration={
+                "CORSRules": [{names[k]: v for k, v in rule.items()} for rule in rules]})
     sender = resolver.params.get("SenderEmail")
     if sender:
         clients["ses"].verify_email_identity(EmailAddress=sender)

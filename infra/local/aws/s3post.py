@@ -60,7 +60,9 @@ def install() -> None:
             error = violation(form["policy"], {**form, "bucket": bucket_name}, len(self.body or b""))
             if error:
                 return error
-        return original(self, request, bucket_name)
+        status, headers, body = original(self, request, bucket_name)
+        # S3 answers a browser's form POST with the bucket's CORS headers; moto adds them to GETs only.
+        return status, {**headers, **self._get_cors_headers_other()}, body
 
     checked._leedz_wrapped = True  # type: ignore[attr-defined]
     S3Response._bucket_response_post = checked

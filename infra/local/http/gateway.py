@@ -30,6 +30,8 @@ class GatewayBackend(Protocol):
 
     def verify_token(self, header: str | None) -> dict[str, Any] | None: ...
 
+    def sign_in(self, request: Request) -> Response | None: ...
+
     def invoke(self, name: str, event: Any, request_id: str | None = None) -> Result: ...
 
 
@@ -48,6 +50,9 @@ class Gateway:
         stack = self._stack
         if not stack.ready:
             return Response.error(503, "unavailable", "The local stack is starting.")
+        signed_in = stack.sign_in(request)  # Cognito's managed login, which shares the host locally
+        if signed_in is not None:
+            return signed_in
         # What API Gateway answers itself comes from the template: CORS preflight from the Api's Cors, errors
         # from its GatewayResponses.
         if request.method == "OPTIONS" and stack.cors_preflight is not None and stack.router.has_path(request.path):

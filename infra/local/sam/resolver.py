@@ -1,7 +1,7 @@
 """CloudFormation's intrinsic functions resolved against local names, as CloudFormation resolves them on deploy.
 
-Only what the template uses: ``Ref``, ``Fn::GetAtt``, ``Fn::Sub``, ``Fn::Join``, ``Fn::Select``, ``Fn::Split``
-and the pseudo parameters. The local account and region are defined here, once.
+Only what the template uses: ``Ref``, ``Fn::GetAtt``, ``Fn::Sub``, ``Fn::Join``, ``Fn::Select``, ``Fn::Split``,
+``Fn::If`` with its ``Conditions``, and the pseudo parameters. The local account and region are defined here, once.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Resolver:
         if attr == "QueueUrl":
             return self.ref(name)
         if attr == "DomainName":
-            return f"{phys}.s3.amazonaws.com"
+            return f"{phys}.cloudfront.net" if kind == "AWS::CloudFront::Distribution" else f"{phys}.s3.amazonaws.com"
         return phys
 
     def resolve(self, value: Any) -> Any:
@@ -76,25 +76,46 @@ class Resolver:
             return [self.resolve(v) for v in value]
         if not isinstance(value, dict):
             return value
-        if len(value) == 1:
-            (key, arg), = value.items()
-            if key == "Ref":
-                return self.ref(arg)
-            if key == "Fn::GetAtt":
-                name, attr = arg if isinstance(arg, list) else arg.split(".", 1)
-                return self.get_att(name, attr)
-            if key == "Fn::Sub":
-                return self._sub(arg)
-            if key == "Fn::Join":
-                sep, parts = arg
-                return sep.join(str(p) for p in self.resolve(parts))
-            if key == "Fn::Select":
-                index, items = arg
-                return self.resolve(items)[int(index)]
-            if key == "Fn::Split":
-                sep, text = arg
-                return str(self.resolve(text)).split(sep)
+        if len(value) == 1 and next(iter(value)) == "Fn::If":  # only the branch taken is resolved, as in CFN
+            condition, if_true, if_false = value["Fn::If"]
+            return self.resolve(if_true if self.condition(condition) else if_false)
+        if len(value) == 1 and (next(iter(value)) == "Ref" or next(iter(value)).startswith("Fn::")):
+            return self._intrinsic(*next(iter(value.items())))
         return {k: self.resolve(v) for k, v in value.items()}
+
+    def _intrinsic(self, key: str, arg: Any) -> Any:
+        if key == "Ref":
+            return self.ref(arg)
+        if key == "Fn::GetAtt":
+            name, attr = arg if isinstance(arg, list) else arg.split(".", 1)
+            return self.get_att(name, attr)
+        if key == "Fn::Sub":
+            return self._sub(arg)
+        if key == "Fn::Join":
+            sep, parts = arg
+            return sep.join(str(p) for p in self.resolve(parts))
+        if key == "Fn::Select":
+            index, items = arg
+            return self.resolve(items)[int(index)]
+        if key == "Fn::Split":
+            sep, text = arg
+            return str(self.resolve(text)).split(sep)
+        return {key: self.resolve(arg)}
+
+    def condition(self, name: str) -> bool:
+        """A template condition's value (``Fn::Equals``/``Not``/``And``/``Or``/``Condition``) under the parameters."""
+
+        def value(expr: Any) -> bool:
+            (key, arg), = expr.items()
+            if key == "Condition":
+                return value(self.template["Conditions"][arg])
+            if key == "Fn::Equals":
+                return str(self.resolve(arg[0])) == str(self.resolve(arg[1]))
+            results = [value(e) for e in arg]
+            return {"Fn::Not": lambda: not results[0], "Fn::And": lambda: all(results),
+                    "Fn::Or": lambda: any(results)}[key]()
+
+        return value(self.template["Conditions"][name])
 
     def _sub(self, arg: Any) -> str:
         text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], self.resolve(arg[1]))
