@@ -38,6 +38,8 @@ from infra.local.settings import ROOT, Settings
 from infra.local.sources import s3, schedules
 from infra.local.state import State
 
+STATE_FILE = "state.sqlite3"
+
 
 def template_with_overrides(settings: Settings) -> dict[str, Any]:
     """The template with parameters as ``sam deploy --parameter-overrides`` would set them: PublicBaseUrl is
@@ -61,9 +63,12 @@ class LocalStack:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.state = State()
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        self.state = State.at(str(settings.state_dir / STATE_FILE))
+        if settings.fresh:
+            self.state.reset()
         self.mailbox, self.history = self.state.mailbox, self.state.history
-        self.tokens = auth.JwtTokens()
+        self.tokens = auth.JwtTokens(self.state.saved.secret("tokens"))
         self.web = webapp.WebApp()
         self.oauth: oauth.LocalOAuth | None = None
         self.functions: dict[str, Function] = {}
@@ -76,7 +81,8 @@ class LocalStack:
         self._stop = threading.Event()
         self._s3_route = lambda queue, event: False
         self.emulator = Emulator(self.mailbox.record, settings.ses_max_send_rate,
-                                 lambda queue, event: self._s3_route(queue, event))
+                                 lambda queue, event: self._s3_route(queue, event), self.state.saved)
+        self.restored: dict[str, int] = {}
         self.lambdas: LambdaService | None = None
         self._openapi: dict[str, Any] | None = None
         self._openapi_lock = threading.Lock()
@@ -98,14 +104,18 @@ class LocalStack:
         clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
                    for s in ("dynamodb", "sqs", "s3", "ses")}
         tables = provision.create(clients, resolver, self.functions)
+        saved = not self.state.saved.empty()
+        restored = self.emulator.restore() if saved else 0
         code = CodeVersion(ROOT).current if self.settings.reload else (lambda: 0)
         chaos = Chaos(self.settings.retry_delay, self.settings.fault_rate, self.settings.duplicate_rate,
                       self.settings.seed)
         self.lambdas = LambdaService(self.functions, self.history, clients["sqs"], self.endpoint,
                                      self.settings.invoke_port, self.settings.concurrency, chaos, code)
         self._s3_route = s3.router(set(self.functions), self.lambdas.submit)
-        if tables:  # after the S3 route: demo uploads reach their function like any other
+        if tables and not saved:  # after the S3 route: demo uploads reach their function like any other
             seed.demo_data(clients["dynamodb"], tables[0])
+        requeued, resumed = self.lambdas.restore()
+        self.restored = {"items_and_objects": restored, "failure_records": requeued, "events_resumed": resumed}
         schedules.start(self.functions, self.lambdas.submit, self._stop, self.settings.schedule_seconds)
         if self.settings.prewarm:
             self.lambdas.warm()
@@ -191,6 +201,7 @@ def run(settings: Settings) -> int:
             invoke=f"http://127.0.0.1:{settings.invoke_port}", web=f"http://127.0.0.1:{settings.web_port}",
             aws=stack.endpoint, functions=len(stack.functions),
             routes=len(stack.router), settings=settings.describe(),
+            state=str(settings.state_dir / STATE_FILE), restored=stack.restored,
             startup_ms=int((time.time() - started) * 1000))
         while True:
             time.sleep(3600)

@@ -45,6 +45,7 @@ class Running:
     invoke: str | None = None
     startup_s: float = 0.0
     web: str | None = None  # the web app's origin (None if attached)
+    pid: int | None = None  # the stack's process (None if attached)
 
     def get(self, path: str, timeout: float = 30, **kwargs: Any) -> requests.Response:
         """The response as it is (tests check the status themselves)."""
@@ -105,8 +106,10 @@ def local_stack(url: str | None = None, log: Path | None = None, **env: str) -> 
         return
     api_port, invoke_port, web_port = free_port(), free_port(), free_port()
     log = log or Path(tempfile.mkstemp(prefix="leedz-stack-", suffix=".log")[1])
+    # Its own state, fresh, unless ``env`` names a state directory (a restart test passes the same one twice).
+    state_dir = env.get("LEEDZ_STATE_DIR") or tempfile.mkdtemp(prefix="leedz-state-")
     child_env = {**os.environ, "LEEDZ_PORT": str(api_port), "LEEDZ_INVOKE_PORT": str(invoke_port),
-                 "LEEDZ_WEB_PORT": str(web_port), **env}
+                 "LEEDZ_WEB_PORT": str(web_port), **env, "LEEDZ_STATE_DIR": state_dir}
     started = time.monotonic()
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "infra.local", "dev"], cwd=ROOT, env=child_env,
@@ -118,7 +121,7 @@ def local_stack(url: str | None = None, log: Path | None = None, **env: str) -> 
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}; its log: {log}\n{log.read_text()[-3000:]}") from exc
         yield Running(api, health["aws_endpoint"], log, http, invoke=f"http://127.0.0.1:{invoke_port}",
-                      startup_s=time.monotonic() - started, web=f"http://127.0.0.1:{web_port}")
+                      startup_s=time.monotonic() - started, web=f"http://127.0.0.1:{web_port}", pid=proc.pid)
     finally:
         proc.send_signal(signal.SIGINT)
         try:

@@ -40,6 +40,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LEEDZ_PARAMETERS", "", "template parameters, `Name=value,...` (as `sam deploy "
                                     "--parameter-overrides`); `PublicBaseUrl` defaults to the local API"),
     Setting("LEEDZ_TEMPLATE", "infra/template.yaml", "the SAM template to run"),
+    Setting("LEEDZ_STATE_DIR", ".leedz", "where the stack keeps its state across restarts (data, mailbox, "
+                                         "history, events not yet delivered, signing keys)"),
+    Setting("LEEDZ_FRESH", "0", "`1` starts from the demo data, forgetting the saved state"),
     Setting("LEEDZ_RELOAD", "1", "`0` keeps workers on the code they started with (no reload on edit)"),
     Setting("LEEDZ_PREWARM", "1", "`0` starts no worker before its function's first invocation"),
 )
@@ -68,6 +71,8 @@ class Settings:
     schedule_seconds: float | None = None
     parameters: tuple[tuple[str, str], ...] = ()
     template: Path = ROOT / "infra" / "template.yaml"
+    state_dir: Path = ROOT / ".leedz"
+    fresh: bool = False
     reload: bool = True
     prewarm: bool = True
 
@@ -89,6 +94,8 @@ class Settings:
                               if env.get("LEEDZ_SCHEDULE_SECONDS") else None),
             parameters=tuple((name.strip(), value.strip()) for name, _, value in pairs),
             template=ROOT / (env.get("LEEDZ_TEMPLATE") or "infra/template.yaml"),
+            state_dir=ROOT / (env.get("LEEDZ_STATE_DIR") or ".leedz"),
+            fresh=env.get("LEEDZ_FRESH", "0") not in ("", "0"),
             reload=env.get("LEEDZ_RELOAD", "1") != "0",
             prewarm=env.get("LEEDZ_PREWARM", "1") != "0",
         )

@@ -11,8 +11,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from infra.local.aws import ddb_lock, s3_hook, s3post, ses_capture, transactions
+from infra.local.aws import ddb_lock, durable, s3_hook, s3post, ses_capture, transactions
 from infra.local.sam.model import REGION
+from infra.local.state.saved import SavedData
 
 Sink = Callable[[str, list[str], str, str | None, str | None], None]
 
@@ -29,10 +30,10 @@ def clean_environment() -> None:
 
 class Emulator:
     def __init__(self, mail_sink: Sink, ses_max_send_rate: float,
-                 s3_event: Callable[[str, dict[str, Any]], bool]) -> None:
+                 s3_event: Callable[[str, dict[str, Any]], bool], saved: SavedData) -> None:
         """``mail_sink`` records each email sent; ``s3_event(queue, body)`` takes an S3 notification over
-        (True) or leaves it to moto (False)."""
-        self._mail_sink, self._rate, self._s3_event = mail_sink, ses_max_send_rate, s3_event
+        (True) or leaves it to moto (False); ``saved`` keeps the data written through the emulator."""
+        self._mail_sink, self._rate, self._s3_event, self._saved = mail_sink, ses_max_send_rate, s3_event, saved
         self.endpoint = ""
         self._server: Any = None
 
@@ -42,6 +43,7 @@ class Emulator:
         clean_environment()
         os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"  # S3 answers CORS from each bucket's rules, as AWS does
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+        durable.install(self._saved)  # before ddb_lock: a DynamoDB write is saved while the lock is held
         ddb_lock.install()  # moto's DynamoDB is not thread-safe; our workers call it concurrently
         transactions.install()
         s3post.install()
@@ -52,6 +54,10 @@ class Emulator:
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
         return self.endpoint
+
+    def restore(self) -> int:
+        """Load the saved data into the emulator (after its resources exist); how many items and objects."""
+        return durable.restore(self._saved)
 
     def stop(self) -> None:
         if self._server is not None:

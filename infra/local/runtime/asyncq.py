@@ -79,6 +79,20 @@ class AsyncInvoker:
             threading.Thread(target=self._run, args=(event,), daemon=True, name=f"async-{fn.name}").start()
         return request_id
 
+    def resume(self, unfinished: list[dict[str, Any]]) -> int:
+        """Carry on with deliveries a previous run accepted but did not finish: the next attempt at once, with
+        the attempts already made counted and the event's age kept (at least once: the controllers'
+        idempotency keeps a repeated attempt to one effect)."""
+        events = [(_Event(self._functions[row["function"]], row["payload"], row["delivery"], row["request_id"],
+                          row["accepted"]), row["attempts"])
+                  for row in unfinished if row["function"] in self._functions]
+        with self._lock:
+            self._running += len(events)
+        for event, made in events:
+            threading.Thread(target=self._run, args=(event, made), daemon=True,
+                             name=f"async-{event.fn.name}").start()
+        return len(events)
+
     def _roll(self, rate: float) -> bool:
         with self._lock:
             return rate > 0 and self._random.random() < rate
@@ -97,15 +111,15 @@ class AsyncInvoker:
                           ran.calls if ran else {}, started)
         return self._invoke(event.fn.name, event.payload, event.request_id)
 
-    def _run(self, event: _Event) -> None:
+    def _run(self, event: _Event, made: int = 0) -> None:
         try:
-            self._run_attempts(event)
+            self._run_attempts(event, made)
         finally:
             with self._lock:
                 self._running -= 1
 
-    def _run_attempts(self, event: _Event) -> None:
-        fn, attempts, delay = event.fn, 0, self._chaos.retry_delay
+    def _run_attempts(self, event: _Event, made: int = 0) -> None:
+        fn, attempts, delay = event.fn, made, self._chaos.retry_delay * 2 ** max(0, made - 1)
         condition = "RetriesExhausted"
         while True:
             attempts += 1

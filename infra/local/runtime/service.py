@@ -65,6 +65,17 @@ class LambdaService:
         else:
             log("local", warning=f"destination type {dest.kind} is not emulated", record=record)
 
+    def restore(self) -> tuple[int, int]:
+        """After a restart: the failure queues hold the open failure records again, and deliveries left
+        unfinished carry on. (failure records requeued, deliveries resumed)"""
+        requeued = 0
+        for destination, record in self._history.open_failures():
+            if destination and destination.startswith("arn:aws:sqs:"):
+                self._sqs.send_message(QueueUrl=self._queue_url(destination.rsplit(":", 1)[-1]),
+                                       MessageBody=json.dumps(record))
+                requeued += 1
+        return requeued, self.asyncq.resume(self._history.unfinished())
+
     def redrive(self, request_ids: set[str] | None = None) -> int:
         """Re-send failure records' payloads (all, or those of ``request_ids``) to their functions; their
         messages leave the failure queues."""

@@ -93,5 +93,21 @@ class History:
                  "next_attempt": d["next_attempt"], "condition": d["condition"], "destination": d["destination"],
                  "redriven": d["redriven"] == 1, "attempts": attempts.get(d["id"], [])} for d in deliveries]
 
+    def unfinished(self) -> list[dict[str, Any]]:
+        """Deliveries accepted but not finished (the stack stopped, or was killed, during them), oldest first,
+        with the attempts already made."""
+        rows = self._store.rows(
+            "SELECT d.*, (SELECT count(*) FROM attempts a WHERE a.delivery = d.id) AS attempts"
+            " FROM deliveries d WHERE status = 'pending' ORDER BY id")
+        return [{"delivery": r["id"], "function": r["function"], "request_id": r["request_id"],
+                 "payload": json.loads(r["payload"]), "accepted": r["accepted"], "attempts": r["attempts"]}
+                for r in rows]
+
+    def open_failures(self) -> list[tuple[str, dict[str, Any]]]:
+        """(destination ARN, record) of each failure record not redriven or purged: what the failure queues
+        hold."""
+        return [(r["destination"], json.loads(r["record"]))
+                for r in self._store.rows(f"SELECT destination, record {self._OPEN_FAILURES} ORDER BY id")]
+
     def pending(self) -> int:
         return int(self._store.rows("SELECT count(*) FROM deliveries WHERE status = 'pending'")[0][0])

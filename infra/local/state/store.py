@@ -33,7 +33,16 @@ CREATE INDEX IF NOT EXISTS attempts_by_delivery ON attempts (delivery);
 CREATE TABLE IF NOT EXISTS emails (        -- each recipient's copy of each email sent
     id INTEGER PRIMARY KEY, sent REAL NOT NULL, source TEXT NOT NULL, recipient TEXT NOT NULL,
     subject TEXT NOT NULL, html TEXT, text TEXT);
+CREATE TABLE IF NOT EXISTS items (         -- DynamoDB items as the emulator holds them (DynamoDB JSON)
+    table_name TEXT NOT NULL, key TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (table_name, key));
+CREATE TABLE IF NOT EXISTS objects (       -- S3 objects: bytes and metadata
+    bucket TEXT NOT NULL, key TEXT NOT NULL, body BLOB NOT NULL, metadata TEXT NOT NULL,
+    PRIMARY KEY (bucket, key));
+CREATE TABLE IF NOT EXISTS secrets (       -- signing keys, so tokens stay valid across restarts
+    name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
+# What "back to the demo data" empties (secrets stay: tokens and links issued stay valid).
+RESETTABLE = ("attempts", "deliveries", "runs", "emails", "items", "objects")
 
 
 def where(conditions: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
@@ -46,9 +55,16 @@ def where(conditions: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
 
 class Store:
     def __init__(self, path: str = ":memory:") -> None:
+        """``path``: a file keeps the state across restarts. Every write is committed before it returns
+        (autocommit), and a committed write is in the OS's hands: it survives the process being killed.
+        WAL with ``synchronous=NORMAL`` skips the fsync per commit that only a power cut would need."""
+        self.path = path
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
+        if path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
 
     @contextmanager
