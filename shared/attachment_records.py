@@ -28,6 +28,11 @@ TIDY_AFTER = 86_400  # seconds after its upload URL expired that DynamoDB's TTL 
 _NAMES = {"#status": "status", "#key": "key"}
 
 
+def now() -> float:
+    """The one clock the slots' expiry is read by (tests move it; AWS signing keeps the real one)."""
+    return time.time()
+
+
 def items(leed_id: str) -> list[dict[str, Any]]:
     """Every attachment item of the leed (at most ten), oldest first."""
     found = db.query_all(
@@ -42,24 +47,24 @@ def find(leed_id: str, key: str) -> dict[str, Any] | None:
     return next((i for i in items(leed_id) if i.get("key") == key), None)
 
 
-def is_expired(item: dict[str, Any], now: float | None = None) -> bool:
+def is_expired(item: dict[str, Any], at: float | None = None) -> bool:
     """A pending item whose upload URL has expired (whether something was uploaded is S3's to say)."""
-    return item.get("status") == PENDING and int(item.get("upload_expires", 0)) <= (now or time.time())
+    return item.get("status") == PENDING and int(item.get("upload_expires", 0)) <= (at or now())
 
 
 def claim(leed_id: str, item: dict[str, Any], uploaded: Callable[[dict[str, Any]], bool]) -> bool:
     """Store ``item`` in a free slot; False when all ten are taken. ``uploaded(old)`` says whether an expired
     pending item's file arrived after all (then its slot stays taken until the conversion decides)."""
-    now = int(time.time())
+    at = int(now())
     taken = {int(i["slot"]): i for i in items(leed_id)}
     for slot in range(MAX_ATTACHMENTS):
         old = taken.get(slot)
         if old is None:
             condition, expr = "attribute_not_exists(pk)", {}
-        elif is_expired(old, now) and not uploaded(old):
+        elif is_expired(old, at) and not uploaded(old):
             condition = "#key = :old AND #status = :pending AND upload_expires <= :now"
             expr = {"ExpressionAttributeNames": _NAMES,
-                    "ExpressionAttributeValues": db.values(old=old["key"], pending=PENDING, now=now)}
+                    "ExpressionAttributeValues": db.values(old=old["key"], pending=PENDING, now=at)}
         else:
             continue
         new = {**item, **db.attachment_key(leed_id, slot), "slot": slot, "status": PENDING,

@@ -11,7 +11,6 @@ one path segment in ``DELETE /leeds/{id}/attachments/{key}``. Its item and the c
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -141,7 +140,7 @@ def add_attachment(leed_id: str, new: NewAttachment, username: str) -> dict[str,
     item = {
         "leed_id": leed_id, "key": key, "filename": new.filename, "content_type": new.content_type,
         "uploader": username, "created_at": datetime.now(UTC).isoformat(),
-        "upload_expires": int(time.time()) + expires + 1,
+        "upload_expires": int(records.now()) + expires + 1,
     }
     if not records.claim(leed_id, item, uploaded):
         raise Conflict(f"A leed can have at most {MAX_ATTACHMENTS} attachments; delete one to add another.")
