@@ -136,7 +136,7 @@ def test_an_invalid_image_is_rejected_at_once_and_its_upload_deleted(
     assert temp_files(lambda_context.aws_request_id) == []
     assert metrics_emitted()["ThumbnailRejections"] == 1
     thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)  # a repeated event: no change
-    assert state(key) == seen
+    assert {**state(key), "thumbnail_url": ""} == {**seen, "thumbnail_url": ""}  # a URL signed a second later differs
 
 
 def test_a_transient_aws_error_raises_and_the_retry_succeeds(leed_id, lambda_context, monkeypatch) -> None:
