@@ -1,8 +1,12 @@
-"""S3-triggered conversion: each uploaded image gets a thumbnail under the same key in $OUTPUT_BUCKET.
+"""S3-triggered conversion: each uploaded image gets a thumbnail under the same key in $OUTPUT_BUCKET, and its
+attachment becomes ``ready``.
 
-S3 invokes this asynchronously (no caller waits); the client polls the thumbnail's pre-signed GET. A file we
-cannot convert raises, so Lambda retries and then sends the event (its key in ``requestPayload``) to the
-OnFailure destination. Writing the same bytes to the same key makes a repeated event harmless.
+S3 invokes this asynchronously (no caller waits); the client polls the thumbnail's pre-signed GET or the
+listing's ``status``. A file that is not a valid image of its declared type (or a decompression bomb) is a
+permanent failure: the attachment becomes ``rejected`` with the reason, the upload is deleted, and the function
+returns normally, since a retry would fail the same way. Only AWS errors raise: Lambda retries those, then sends
+the event to the OnFailure destination. A repeated event converts the same bytes again (or finds the upload
+already deleted), so it changes nothing.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from urllib.parse import unquote_plus
 import PIL.ImageOps  # noqa: F401 - every invocation decodes: load Pillow at init (shared.thumbnails imports it lazily)
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import ClientError
 
-from shared import clients, config, thumbnails
+from shared import attachment_records as records
+from shared import clients, config, thumbnails, uploads
 from shared.observability import logger, metrics
 
 
@@ -25,16 +31,50 @@ def temp_path(request_id: str, index: int, key: str) -> Path:
     return Path(tempfile.gettempdir()) / f"{request_id}-{index}.{thumbnails.extension(key)}"
 
 
-def convert(bucket: str, key: str, temp: Path, output_bucket: str) -> int:
-    """Download, thumbnail, upload; the temp file is removed whatever happens. Returns the thumbnail size."""
+def convert(bucket: str, key: str, temp: Path, output_bucket: str) -> int | None:
+    """Download, thumbnail, upload; the temp file is removed whatever happens. Returns the thumbnail size, or
+    None when the upload is gone (deleted with its attachment, or by the event that rejected it).
+    Raises ``UnsupportedImage`` for a file that is not a valid image of its declared type."""
     fmt = thumbnails.format_for_key(key)  # refuse by extension before downloading anything
     try:
         clients.s3().download_file(bucket, key, str(temp))
         data = thumbnails.make_thumbnail(temp, fmt)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("404", "NoSuchKey"):
+            return None
+        raise
     finally:
         temp.unlink(missing_ok=True)
     clients.s3().put_object(Bucket=output_bucket, Key=key, Body=data, ContentType=thumbnails.CONTENT_TYPE[fmt])
     return len(data)
+
+
+def process(bucket: str, key: str, temp: Path, output_bucket: str) -> dict[str, Any]:
+    """One uploaded file: its outcome (``ready``, ``rejected``, ``gone`` or ``orphan``) for the result."""
+    parsed = uploads.parse_s3_key(key)
+    item = records.find(*parsed) if parsed else None
+    if parsed is None or item is None:
+        # No attachment holds this key: deleted, or its slot reclaimed after its URL expired. Nothing may keep it.
+        logger.warning("upload without an attachment: deleted", extra={"key": key})
+        clients.s3().delete_object(Bucket=bucket, Key=key)
+        clients.s3().delete_object(Bucket=output_bucket, Key=key)
+        return {"key": key, "outcome": "orphan"}
+    leed_id, short = parsed
+    try:
+        size = convert(bucket, key, temp, output_bucket)
+    except thumbnails.UnsupportedImage as exc:
+        logger.warning("upload rejected", extra={"key": key, "reason": str(exc)})
+        records.mark_rejected(leed_id, item, exc.reason)
+        uploads.remove_files(leed_id, short, bucket)
+        metrics.add_metric(name="ThumbnailRejections", unit="Count", value=1)
+        return {"key": key, "outcome": records.REJECTED}
+    if size is None:
+        return {"key": key, "outcome": "gone"}
+    if not records.mark_ready(leed_id, item):  # deleted or reclaimed while we converted: undo what we wrote
+        uploads.remove_files(leed_id, short, bucket)
+        return {"key": key, "outcome": "orphan"}
+    metrics.add_metric(name="ThumbnailConversions", unit="Count", value=1)  # a repeated S3 event counts again
+    return {"key": key, "outcome": records.READY, "bytes": size}
 
 
 @metrics.log_metrics
@@ -42,13 +82,11 @@ def convert(bucket: str, key: str, temp: Path, output_bucket: str) -> int:
 @event_source(data_class=S3Event)
 def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     output_bucket = config.thumbnail_bucket()
-    written = []
+    outcomes = []
     for index, record in enumerate(event.records):
         # S3 URL-encodes keys in events ('a b.jpg' -> 'a+b.jpg'); powertools decodes only ``S3Event.object_key``
         # (first record), so each record's key is decoded here.
         bucket, key = record.s3.bucket.name, unquote_plus(record.s3.get_object.key)
         logger.info("converting", extra={"bucket": bucket, "key": key, "output_bucket": output_bucket})
-        size = convert(bucket, key, temp_path(context.aws_request_id, index, key), output_bucket)
-        written.append({"key": key, "bytes": size})
-        metrics.add_metric(name="ThumbnailConversions", unit="Count", value=1)  # a repeated S3 event counts again
-    return {"thumbnails": written}
+        outcomes.append(process(bucket, key, temp_path(context.aws_request_id, index, key), output_bucket))
+    return {"thumbnails": outcomes}

@@ -6,7 +6,7 @@ Single-table design (``infra/template.yaml``: ``LeedzTable``, keys ``pk``/``sk``
 | item | pk | sk | gsi1pk / gsi1sk |
 | --- | --- | --- | --- |
 | leed | ``LEED#{id}`` | ``LEED`` | ``FORSALE#{trade}`` / ``{start UTC}#{id}``, only while for sale |
-| attachment | ``LEED#{id}`` | ``ATT#{key}`` | |
+| attachment (one of ten slots) | ``LEED#{id}`` | ``ATT#{slot}`` | |
 | booking slot | ``BOOKING#{trade}#{date}#{address}#{zip}`` | ``BOOKING`` | |
 | profile + user stats | ``USER#{username}`` | ``PROFILE`` | |
 | subscription | ``USER#{username}`` | ``SUB#{trade}`` | ``SUBS#{trade}`` / ``{username}`` |
@@ -65,8 +65,9 @@ def leed_key(leed_id: str) -> dict[str, str]:
     return {"pk": f"LEED#{leed_id}", "sk": "LEED"}
 
 
-def attachment_key(leed_id: str, key: str) -> dict[str, str]:
-    return {"pk": f"LEED#{leed_id}", "sk": f"ATT#{key}"}
+def attachment_key(leed_id: str, slot: int) -> dict[str, str]:
+    """One of a leed's ten attachment slots (``shared/attachment_records.py``)."""
+    return {"pk": f"LEED#{leed_id}", "sk": f"ATT#{slot:02d}"}
 
 
 def booking_key(slot: str) -> dict[str, str]:

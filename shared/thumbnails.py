@@ -28,7 +28,12 @@ CONTENT_TYPE = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
 
 
 class UnsupportedImage(ValueError):
-    """The file is not an image we convert: wrong extension, not an image, a different format, or too big."""
+    """The file is not an image we convert: wrong extension, not an image, a different format, or too big.
+    ``reason`` is for the seller (the attachment's rejection); the message adds Pillow's detail for the log."""
+
+    def __init__(self, reason: str, detail: object = None) -> None:
+        super().__init__(reason if detail is None else f"{reason}: {detail}")
+        self.reason = reason
 
 
 def extension(key: str) -> str:
@@ -53,7 +58,7 @@ def _open(source: bytes | Path | BinaryIO, expected: str) -> Image.Image:
         # ``formats`` limits Pillow's sniffing to the declared format: a PNG named .jpg is refused here.
         image = Image.open(stream, formats=[expected])
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as exc:
-        raise UnsupportedImage(f"not a readable {expected} image: {exc}") from exc
+        raise UnsupportedImage(f"not a readable {expected} image", exc) from exc
     width, height = image.size
     if width * height > MAX_PIXELS:
         image.close()
@@ -81,7 +86,7 @@ def make_thumbnail(source: bytes | Path | BinaryIO, fmt: str, max_side: int = MA
             frame = ImageOps.exif_transpose(image)  # a copy, rotated as the camera meant
             frame.thumbnail((max_side, max_side))  # keeps aspect, never enlarges
         except (OSError, SyntaxError, ValueError) as exc:  # truncated or corrupt data surfaces at load time
-            raise UnsupportedImage(f"cannot decode {fmt} image: {exc}") from exc
+            raise UnsupportedImage(f"cannot decode {fmt} image", exc) from exc
         frame = _encodable(frame, fmt)
         out = io.BytesIO()
         options = {"quality": 85, "optimize": True} if fmt == "JPEG" else {}

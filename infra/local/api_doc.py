@@ -116,7 +116,9 @@ class NewUpload(_View):
 
 class Attachment(_View):
     key: str
+    status: Literal["pending", "ready", "rejected"]
     thumbnail_url: str
+    reason: str | None = None  # why it was rejected; only when rejected
 
 
 class AttachmentList(_View):
@@ -142,6 +144,7 @@ ROUTES: dict[tuple[str, str], tuple[int, tuple[type, ...], tuple[int, ...]]] = {
     ("delete", "/leeds/{leed_id}"): (204, (), (403, 409)),
     ("post", "/leeds/{leed_id}/attachments"): (201, (NewUpload,), (403, 409, 415)),
     ("get", "/leeds/{leed_id}/attachments"): (200, (AttachmentList,), ()),
+    ("delete", "/leeds/{leed_id}/attachments/{key}"): (204, (), (403,)),
     ("get", "/unsubscribe"): (200, (HtmlPage,), (403,)),
     ("post", "/unsubscribe"): (200, (HtmlPage,), (403,)),
 }

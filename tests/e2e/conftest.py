@@ -26,6 +26,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
 
 
 @pytest.fixture(scope="session")
+def short_upload_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """The real template with upload URLs (and so pending attachment slots) that expire after 5 s."""
+    yield from _start(tmp_path_factory, LEEDZ_PARAMETERS="UploadExpiresSeconds=5", LEEDZ_PREWARM="0")
+
+
+@pytest.fixture(scope="session")
 def sample_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     """A stack running ``tests/e2e/sample_template.yaml`` (sample functions, an S3-triggered one)."""
     yield from _start(tmp_path_factory, LEEDZ_TEMPLATE=str(ROOT / "tests/e2e/sample_template.yaml"),

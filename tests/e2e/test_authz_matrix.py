@@ -62,6 +62,7 @@ ROUTES = (
     Route("POST", "/leeds/{id}/attachments", body={"filename": "stage.jpg", "content_type": "image/jpeg"},
           other=403, owner=201),
     Route("GET", "/leeds/{id}/attachments"),
+    Route("DELETE", "/leeds/{id}/attachments/{key}", other=403, owner=204),  # {key}: an attachment of {id}
 )
 
 
@@ -132,7 +133,13 @@ def test_authz_cell(stack, headers, route: Route, caller: str) -> None:
         created = requests.post(f"{stack.api}/leeds", json=leed_body(), headers=headers["owner"], timeout=30)
         assert created.status_code == 201, created.text
         leed_id = created.json()["id"]
-    path = route.path.replace("{id}", leed_id or "").replace("{trade}", TRADE)
+    key = ""
+    if "{key}" in route.path:
+        attached = requests.post(f"{stack.api}/leeds/{leed_id}/attachments", headers=headers["owner"], timeout=30,
+                                 json={"filename": "stage.jpg", "content_type": "image/jpeg"})
+        assert attached.status_code == 201, attached.text
+        key = attached.json()["key"]
+    path = route.path.replace("{id}", leed_id or "").replace("{trade}", TRADE).replace("{key}", key)
     body = leed_body(days=31) if route.body == {} else route.body
     resp = requests.request(route.method, stack.api + path, json=body, headers=headers[caller], timeout=30)
 

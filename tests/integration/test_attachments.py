@@ -14,6 +14,7 @@ import requests
 from PIL import Image
 
 from handlers import add_attachment, list_attachments
+from shared import attachment_records as records
 from shared import uploads
 from tests.apigw import Reply, call
 from tests.integration import leed_factory
@@ -55,22 +56,23 @@ def test_seller_gets_an_upload_fixed_to_one_key_type_and_size(leed_id, lambda_co
     reply = attach(lambda_context, leed_id, filename="../../etc/My Photo.JPG", content_type="image/jpeg")
     assert reply.status == 201, reply.body
     key = reply.body["key"]
-    assert key.startswith(f"leeds/{leed_id}/") and key.endswith(".jpg")
+    assert uploads.KEY.fullmatch(key) and key.endswith(".jpg")  # one path segment: DELETE .../attachments/{key}
     fields = reply.body["upload"]["fields"]
-    assert fields["key"] == key and fields["Content-Type"] == "image/jpeg"
+    assert fields["key"] == f"leeds/{leed_id}/{key}" and fields["Content-Type"] == "image/jpeg"
     doc = policy(fields)
     conditions = doc["conditions"]
-    assert {"key": key} in conditions
+    assert {"key": f"leeds/{leed_id}/{key}"} in conditions
     assert {"bucket": "leedz-uploads-test"} in conditions
     assert {"Content-Type": "image/jpeg"} in conditions
     assert ["content-length-range", 1, 10 * 1024 * 1024] in conditions
     expires = datetime.strptime(doc["expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert 540 <= (expires - datetime.now(UTC)).total_seconds() <= 600
     thumb = urlparse(reply.body["thumbnail_url"])
-    assert "leedz-thumbnails-test" in thumb.netloc + thumb.path and thumb.path.endswith(key)
+    assert "leedz-thumbnails-test" in thumb.netloc + thumb.path and thumb.path.endswith(f"leeds/{leed_id}/{key}")
     assert "X-Amz-Signature" in parse_qs(thumb.query)
-    record = [i for i in all_items() if i["sk"] == f"ATT#{key}"]
+    record = [i for i in all_items() if i["sk"].startswith("ATT#") and i["key"] == key]
     assert record and record[0]["filename"] == "My Photo.JPG" and record[0]["uploader"] == SELLER
+    assert record[0]["status"] == "pending"
 
 
 def test_real_upload_through_the_presigned_post_then_listing_and_thumbnail_url(leed_id, lambda_context) -> None:
@@ -81,9 +83,10 @@ def test_real_upload_through_the_presigned_post_then_listing_and_thumbnail_url(l
     upload = created["upload"]
     resp = requests.post(upload["url"], data=upload["fields"], files={"file": ("stage.jpg", data)}, timeout=5)
     assert resp.status_code == 204
-    stored = boto3.client("s3").get_object(Bucket="leedz-uploads-test", Key=created["key"])
+    s3_key = f"leeds/{leed_id}/{created['key']}"
+    stored = boto3.client("s3").get_object(Bucket="leedz-uploads-test", Key=s3_key)
     assert stored["Body"].read() == data and stored["ContentType"] == "image/jpeg"
-    boto3.client("s3").put_object(Bucket="leedz-thumbnails-test", Key=created["key"], Body=b"thumb")
+    boto3.client("s3").put_object(Bucket="leedz-thumbnails-test", Key=s3_key, Body=b"thumb")
     assert requests.get(created["thumbnail_url"], timeout=5).content == b"thumb"
     items = listing(lambda_context, leed_id).body["items"]
     assert [i["key"] for i in items] == [created["key"]]
@@ -149,12 +152,11 @@ def test_at_most_ten_attachments_then_409(leed_id, lambda_context) -> None:
     assert len(listing(lambda_context, leed_id).body["items"]) == uploads.MAX_ATTACHMENTS
 
 
-def test_the_cap_holds_even_if_the_pre_check_is_raced(leed_id, lambda_context, monkeypatch) -> None:
-    """The transaction's condition, not the read, enforces the cap: simulate a stale read."""
+def test_the_cap_holds_even_if_the_read_is_stale(leed_id, lambda_context, monkeypatch) -> None:
+    """The conditional put, not the read, enforces the cap: simulate a read that saw no attachments."""
     for _ in range(uploads.MAX_ATTACHMENTS):
         attach(lambda_context, leed_id)
-    real = uploads._leed
-    monkeypatch.setattr(uploads, "_leed", lambda i: {**real(i), "attachment_count": 0})
+    monkeypatch.setattr(records, "items", lambda _leed_id: [])
     assert attach(lambda_context, leed_id).status == 409
     assert len([i for i in all_items() if i["sk"].startswith("ATT#")]) == uploads.MAX_ATTACHMENTS
 

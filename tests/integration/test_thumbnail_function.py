@@ -1,33 +1,65 @@
-"""controllers/thumbnail.py against moto: an S3 event in, a thumbnail out, the temp file always gone."""
+"""controllers/thumbnail.py against moto: an S3 event in; a thumbnail out and the attachment ``ready``, or the
+attachment ``rejected`` and its upload deleted (returning normally: no retry); only AWS errors raise."""
 
 from __future__ import annotations
 
 import io
 import os
+import struct
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from PIL import Image
 
 from controllers import thumbnail
-from shared.thumbnails import UnsupportedImage
+from shared import uploads
+from tests.integration import leed_factory
+from tests.integration.leed_factory import SELLER
 
 
 @pytest.fixture
-def buckets(aws: None, env: dict[str, str]) -> tuple[str, str]:
+def buckets(invocations, env: dict[str, str]) -> tuple[str, str]:
     s3 = boto3.client("s3")
     for name in (env["UPLOAD_BUCKET"], env["OUTPUT_BUCKET"]):
         s3.create_bucket(Bucket=name)
     return env["UPLOAD_BUCKET"], env["OUTPUT_BUCKET"]
 
 
+@pytest.fixture
+def leed_id(buckets, lambda_context) -> str:
+    reply = leed_factory.post(lambda_context)
+    assert reply.status == 201
+    return reply.body["id"]
+
+
+def attachment(leed_id: str, content_type: str = "image/jpeg", body: bytes | None = None) -> str:
+    """A new attachment (as POST /leeds/{id}/attachments makes it) and, given ``body``, its upload: its S3 key."""
+    filename = "a." + uploads.EXTENSIONS[content_type][0]
+    new = uploads.NewAttachment(filename=filename, content_type=content_type)
+    key = uploads.s3_key(leed_id, uploads.add_attachment(leed_id, new, SELLER)["key"])
+    if body is not None:
+        boto3.client("s3").put_object(Bucket="leedz-uploads-test", Key=key, Body=body, ContentType=content_type)
+    return key
+
+
+def state(s3_key: str) -> dict[str, Any] | None:
+    """The attachment as the listing shows it (None: not listed)."""
+    leed_id, key = s3_key.split("/")[1:]
+    return next((i for i in uploads.list_attachments(leed_id) if i["key"] == key), None)
+
+
+def objects(bucket: str) -> list[str]:
+    return [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+
 def s3_event(bucket: str, *keys: str) -> dict[str, Any]:
     """The record shape AWS sends for s3:ObjectCreated (keys URL-encoded, as S3 does)."""
-    from urllib.parse import quote_plus
-
     return {"Records": [{
         "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
         "eventTime": "2026-11-22T19:00:00.000Z", "eventName": "ObjectCreated:Post",
@@ -45,62 +77,115 @@ def jpeg(size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
+def png(size: tuple[int, int] = (640, 640)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", size, (1, 2, 3, 128)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A 60-byte PNG that declares ``width`` x ``height`` pixels: a decompression bomb's header."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+
+
 def temp_files(request_id: str) -> list[str]:
     return [n for n in os.listdir(tempfile.gettempdir()) if n.startswith(request_id)]
 
 
-def test_upload_becomes_a_thumbnail_under_the_same_key(buckets, lambda_context, metrics_emitted) -> None:
-    uploads, thumbs = buckets
-    s3 = boto3.client("s3")
-    key = "leeds/abc/photo one.jpg"
-    s3.put_object(Bucket=uploads, Key=key, Body=jpeg((2000, 1500)))
-    thumbnail.handler(s3_event(uploads, key), lambda_context)
-    obj = s3.get_object(Bucket=thumbs, Key=key)
+def test_upload_becomes_a_thumbnail_under_the_same_key(leed_id, lambda_context, metrics_emitted) -> None:
+    key = attachment(leed_id, body=jpeg((2000, 1500)))
+    assert state(key)["status"] == "pending"
+    thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)
+    obj = boto3.client("s3").get_object(Bucket="leedz-thumbnails-test", Key=key)
     assert obj["ContentType"] == "image/jpeg"
     assert Image.open(io.BytesIO(obj["Body"].read())).size == (320, 240)
+    assert state(key)["status"] == "ready" and "reason" not in state(key)
     assert temp_files(lambda_context.aws_request_id) == []
     assert metrics_emitted()["ThumbnailConversions"] == 1
 
 
-def test_repeated_event_writes_the_same_thumbnail(buckets, lambda_context) -> None:
-    uploads, thumbs = buckets
-    s3 = boto3.client("s3")
-    s3.put_object(Bucket=uploads, Key="k.png", Body=_png())
-    thumbnail.handler(s3_event(uploads, "k.png"), lambda_context)
-    first = s3.get_object(Bucket=thumbs, Key="k.png")["Body"].read()
-    thumbnail.handler(s3_event(uploads, "k.png"), lambda_context)
-    assert s3.get_object(Bucket=thumbs, Key="k.png")["Body"].read() == first
-    assert s3.list_objects_v2(Bucket=thumbs)["KeyCount"] == 1
+def test_repeated_event_writes_the_same_thumbnail(leed_id, lambda_context) -> None:
+    key = attachment(leed_id, "image/png", png())
+    thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)
+    first = boto3.client("s3").get_object(Bucket="leedz-thumbnails-test", Key=key)["Body"].read()
+    thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)
+    assert boto3.client("s3").get_object(Bucket="leedz-thumbnails-test", Key=key)["Body"].read() == first
+    assert objects("leedz-thumbnails-test") == [key]
+    assert state(key)["status"] == "ready"
 
 
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGBA", (640, 640), (1, 2, 3, 128)).save(out, format="PNG")
-    return out.getvalue()
+@pytest.mark.parametrize(("content_type", "body", "reason"), [
+    ("image/png", b"this is not a png at all", "not a readable PNG image"),
+    ("image/jpeg", b"\xff\xd8\xff this is not really a jpeg", "JPEG image"),
+    ("image/jpeg", png(), "not a readable JPEG image"),  # a valid image, but not of its declared type
+    ("image/png", png_header_only(60_000, 60_000), "PNG image"),  # decompression bomb (Pillow refuses it)
+    ("image/png", png_header_only(8_000, 8_000), "pixel limit"),  # 64 MP: over our own limit
+])
+def test_an_invalid_image_is_rejected_at_once_and_its_upload_deleted(
+        leed_id, lambda_context, metrics_emitted, content_type, body, reason) -> None:
+    key = attachment(leed_id, content_type, body)
+    result = thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)  # returns: nothing to retry
+    assert result["thumbnails"] == [{"key": key, "outcome": "rejected"}]
+    seen = state(key)
+    assert seen["status"] == "rejected" and reason in seen["reason"]
+    assert lambda_context.aws_request_id not in seen["reason"]  # no temp-file path in what the seller reads
+    assert objects("leedz-uploads-test") == [] and objects("leedz-thumbnails-test") == []
+    assert temp_files(lambda_context.aws_request_id) == []
+    assert metrics_emitted()["ThumbnailRejections"] == 1
+    thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)  # a repeated event: no change
+    assert {**state(key), "thumbnail_url": ""} == {**seen, "thumbnail_url": ""}  # a URL signed a second later differs
 
 
-def test_corrupt_upload_raises_writes_nothing_and_removes_the_temp_file(buckets, lambda_context, monkeypatch) -> None:
-    uploads, thumbs = buckets
-    s3 = boto3.client("s3")
-    s3.put_object(Bucket=uploads, Key="bad.jpg", Body=b"\xff\xd8 this is not really a jpeg")
-    seen: list[Path] = []
-    real_convert = thumbnail.convert
+def test_a_transient_aws_error_raises_and_the_retry_succeeds(leed_id, lambda_context, monkeypatch) -> None:
+    key = attachment(leed_id, body=jpeg((400, 300)))
+    real = thumbnail.clients.s3
 
-    def spy(bucket: str, key: str, temp: Path, output_bucket: str) -> int:
-        seen.append(temp)
-        return real_convert(bucket, key, temp, output_bucket)
+    class Failing:
+        def __getattr__(self, name: str) -> Any:
+            if name == "put_object":
+                def fail(**_: Any) -> None:
+                    raise ClientError({"Error": {"Code": "InternalError", "Message": "try again"}}, "PutObject")
+                return fail
+            return getattr(real(), name)
 
-    monkeypatch.setattr(thumbnail, "convert", spy)
-    with pytest.raises(UnsupportedImage):
-        thumbnail.handler(s3_event(uploads, "bad.jpg"), lambda_context)
-    assert seen and seen[0].name.startswith(lambda_context.aws_request_id)
-    assert not seen[0].exists()
-    assert s3.list_objects_v2(Bucket=thumbs)["KeyCount"] == 0
+    monkeypatch.setattr(thumbnail.clients, "s3", Failing)
+    with pytest.raises(ClientError, match="InternalError"):
+        thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)
+    assert state(key)["status"] == "pending" and objects("leedz-uploads-test") == [key]
+    monkeypatch.setattr(thumbnail.clients, "s3", real)
+    thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)  # Lambda's retry
+    assert state(key)["status"] == "ready"
 
 
-def test_temp_file_exists_during_conversion_and_is_gone_after(buckets, lambda_context, monkeypatch) -> None:
-    uploads, _ = buckets
-    boto3.client("s3").put_object(Bucket=uploads, Key="a.jpg", Body=jpeg((400, 400)))
+@pytest.mark.parametrize("key", ["leeds/abc/photo one.jpg", "doc.pdf", f"leeds/{'0' * 32}/{'1' * 32}.png"])
+def test_an_upload_no_attachment_holds_is_deleted(buckets, lambda_context, key) -> None:
+    boto3.client("s3").put_object(Bucket="leedz-uploads-test", Key=key, Body=jpeg((100, 100)))
+    result = thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)
+    assert result["thumbnails"] == [{"key": key, "outcome": "orphan"}]
+    assert objects("leedz-uploads-test") == [] and objects("leedz-thumbnails-test") == []
+
+
+def test_an_attachment_deleted_during_its_conversion_leaves_no_thumbnail(leed_id, lambda_context,
+                                                                         monkeypatch) -> None:
+    key = attachment(leed_id, body=jpeg((400, 400)))
+    real = thumbnail.thumbnails.make_thumbnail
+
+    def deleted_meanwhile(source: Path, fmt: str) -> bytes:
+        uploads.delete_attachment(leed_id, key.rsplit("/", 1)[1], SELLER)
+        return real(source, fmt)
+
+    monkeypatch.setattr(thumbnail.thumbnails, "make_thumbnail", deleted_meanwhile)
+    result = thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)
+    assert result["thumbnails"] == [{"key": key, "outcome": "orphan"}]
+    assert objects("leedz-uploads-test") == [] and objects("leedz-thumbnails-test") == []
+    assert state(key) is None
+
+
+def test_temp_file_exists_during_conversion_and_is_gone_after(leed_id, lambda_context, monkeypatch) -> None:
+    key = attachment(leed_id, body=jpeg((400, 400)))
     during: list[bool] = []
     real = thumbnail.thumbnails.make_thumbnail
 
@@ -109,20 +194,14 @@ def test_temp_file_exists_during_conversion_and_is_gone_after(buckets, lambda_co
         return real(source, fmt)
 
     monkeypatch.setattr(thumbnail.thumbnails, "make_thumbnail", watching)
-    thumbnail.handler(s3_event(uploads, "a.jpg"), lambda_context)
+    thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)
     assert during == [True]
     assert temp_files(lambda_context.aws_request_id) == []
 
 
-def test_unsupported_extension_raises_a_clear_error(buckets, lambda_context) -> None:
-    uploads, _ = buckets
-    boto3.client("s3").put_object(Bucket=uploads, Key="doc.pdf", Body=b"%PDF-1.4")
-    with pytest.raises(UnsupportedImage, match=r"unsupported file type 'pdf' for doc\.pdf"):
-        thumbnail.handler(s3_event(uploads, "doc.pdf"), lambda_context)
-
-
-def test_missing_object_raises_and_leaves_no_temp_file(buckets, lambda_context) -> None:
-    uploads, _ = buckets
-    with pytest.raises(Exception, match=r"404|Not Found"):
-        thumbnail.handler(s3_event(uploads, "gone.gif"), lambda_context)
+def test_an_upload_already_gone_is_no_error_and_leaves_no_temp_file(leed_id, lambda_context) -> None:
+    key = attachment(leed_id, "image/gif")  # the event outlived its object (e.g. a repeat after a rejection)
+    result = thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)
+    assert result["thumbnails"] == [{"key": key, "outcome": "gone"}]
     assert temp_files(lambda_context.aws_request_id) == []
+    assert state(key)["status"] == "pending"

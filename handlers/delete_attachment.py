@@ -1,0 +1,21 @@
+"""DELETE /leeds/{id}/attachments/{key} (auth, seller only): removes the upload and its thumbnail, frees the
+slot; 204 with no body. 404 for an unknown leed or key, 403 for anyone but the seller."""
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import Router
+
+from shared import uploads
+from shared.api import caller, entrypoint, make_app
+
+router = Router()
+
+
+@router.delete("/leeds/<leed_id>/attachments/<key>")
+def delete_attachment(leed_id: str, key: str) -> Response[None]:
+    uploads.delete_attachment(leed_id, key, caller(router).username)
+    # body "" (not None, which powertools serialises as the JSON ``null``): a 204 carries no body
+    return Response(204, body="")
+
+
+app = make_app(router)
+handler = entrypoint(app)
