@@ -113,7 +113,8 @@ class LocalStack:
                                      self.settings.invoke_port, self.settings.concurrency, chaos, code)
         self._s3_route = s3.router(set(self.functions), self.lambdas.submit)
         if tables and not saved:  # after the S3 route: demo uploads reach their function like any other
-            seed.demo_data(clients["dynamodb"], tables[0])
+            uploads = ("UploadBucket" in template["Resources"] and resolver.physical("UploadBucket")) or None
+            seed.demo_data(clients["dynamodb"], tables[0], clients["s3"], uploads)
         requeued, resumed = self.lambdas.restore()
         self.restored = {"items_and_objects": restored, "failure_records": requeued, "events_resumed": resumed}
         schedules.start(self.functions, self.lambdas.submit, self._stop, self.settings.schedule_seconds)

@@ -22,6 +22,7 @@ DEMO_USERS = {
     "carol": ("Carol Crowd", ["dj", "caricatures"]),
 }
 SOLD_LEED = "3f2b9c1d4e5a46f7a8b9c0d1e2f3a4b5"  # alice's, bought by bob
+PHOTO_LEED, PHOTO_KEY = "de300000000000000000000000000001", "de3a0000000000000000000000000001.png"
 WITHDRAWN_LEED = "3f2b9c1d4e5a46f7a8b9c0d1e2f3a4b6"  # alice's, withdrawn
 
 
@@ -128,9 +129,38 @@ def _counters(now: str) -> list[dict[str, Any]]:
             *({"user": user, **counts} for user, counts in stats.items())]
 
 
-def demo_data(dynamodb: Any, table: str) -> None:
-    """Write the demo data into ``table``."""
-    from shared import db
+def _photo() -> bytes:
+    """A demo picture (made here: no binary file in the repository), 640x400 PNG."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 400), (250, 240, 220))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((220, 60, 420, 300), fill=(255, 205, 160), outline=(90, 60, 40), width=6)
+    for x in (275, 365):
+        draw.ellipse((x - 14, 140, x + 14, 168), fill=(60, 40, 30))
+    draw.arc((270, 180, 370, 260), 20, 160, fill=(150, 40, 40), width=6)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _attachment(now: datetime) -> dict[str, Any]:
+    """Slot 0 of alice's first leed, as ``shared.uploads.add_attachment`` claims it; the upload then makes it
+    ready through the thumbnail function, like any upload."""
+    from shared import attachment_records, db
+
+    expires = int(now.timestamp()) + 10 * 365 * 86400
+    return {**db.attachment_key(PHOTO_LEED, 0), "slot": 0, "leed_id": PHOTO_LEED, "key": PHOTO_KEY,
+            "filename": "caricature.png", "content_type": "image/png", "uploader": "alice",
+            "created_at": now.isoformat(), "upload_expires": expires, "status": attachment_records.PENDING,
+            "expires_at": expires + attachment_records.TIDY_AFTER}
+
+
+def demo_data(dynamodb: Any, table: str, s3: Any, upload_bucket: str | None) -> None:
+    """Write the demo data into ``table``, and the demo photo into ``upload_bucket``."""
+    from shared import db, uploads
 
     now = datetime.now(UTC)
     items = _users(now.isoformat())
@@ -143,5 +173,10 @@ def demo_data(dynamodb: Any, table: str) -> None:
             items.append(counts)
         else:
             profiles[user].update(counts)
+    if upload_bucket:
+        items.append(_attachment(now))
     for item in items:
         dynamodb.put_item(TableName=table, Item=db.to_ddb(item))
+    if upload_bucket:
+        s3.put_object(Bucket=upload_bucket, Key=uploads.s3_key(PHOTO_LEED, PHOTO_KEY), Body=_photo(),
+                      ContentType="image/png")
