@@ -12,7 +12,13 @@ from shared.api import caller, entrypoint, make_app
 router = Router()
 
 
-@router.post("/leeds/<leed_id>/attachments")
+@router.post(
+    "/leeds/<leed_id>/attachments",
+    summary="Attach an image to a leed",
+    description="Seller only. Answers 201 with a pre-signed S3 POST (the browser uploads straight to S3, at "
+                "most 10 MiB, JPEG, PNG or GIF) and a pre-signed GET of the thumbnail, which answers 404 until "
+                "the conversion has written it. At most ten attachments a leed (409).",
+)
 def add_attachment(leed_id: str, new: Annotated[uploads.NewAttachment, Body()]) -> Response[dict]:
     created = uploads.add_attachment(leed_id, new, caller(router).username)
     return Response(201, content_types.APPLICATION_JSON, created)

@@ -10,7 +10,11 @@ from shared.api import caller, entrypoint, make_app
 router = Router()
 
 
-@router.delete("/leeds/<leed_id>/attachments/<key>")
+@router.delete(
+    "/leeds/<leed_id>/attachments/<key>",
+    summary="Delete an attachment",
+    description="Seller only: removes the upload and its thumbnail and frees the slot; 204 with no body.",
+)
 def delete_attachment(leed_id: str, key: str) -> Response[None]:
     uploads.delete_attachment(leed_id, key, caller(router).username)
     # body "" (not None, which powertools serialises as the JSON ``null``): a 204 carries no body

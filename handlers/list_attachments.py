@@ -8,7 +8,13 @@ from shared.api import caller, entrypoint, make_app
 router = Router()
 
 
-@router.get("/leeds/<leed_id>/attachments")
+@router.get(
+    "/leeds/<leed_id>/attachments",
+    summary="List a leed's attachments",
+    description="Each attachment with its status: pending (upload URL issued, nothing converted yet), ready "
+                "(thumbnail written) or rejected (not a valid image of its type, with a reason), and a fresh "
+                "pre-signed GET of its thumbnail. A pending slot whose upload URL expired unused is gone.",
+)
 def list_attachments(leed_id: str) -> dict:
     caller(router)
     return {"items": uploads.list_attachments(leed_id)}

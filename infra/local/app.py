@@ -86,6 +86,9 @@ class LocalStack:
         self.lambdas: LambdaService | None = None
         self._openapi: dict[str, Any] | None = None
         self._openapi_lock = threading.Lock()
+        self._reset_lock = threading.Lock()
+        self._clients: dict[str, Any] = {}
+        self._resolver = Resolver({"Resources": {}})
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -101,26 +104,48 @@ class LocalStack:
         client = oauth.registered_client(template, resolver.resolve)  # Cognito's endpoints for the web app
         self.oauth = oauth.LocalOAuth(client, self.tokens.encode, issuer=api) if client else None
         self.web.config = webapp.app_config(api, client, api, self.endpoint, self.endpoint)
-        clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
-                   for s in ("dynamodb", "sqs", "s3", "ses")}
-        tables = provision.create(clients, resolver, self.functions)
-        saved = not self.state.saved.empty()
-        restored = self.emulator.restore() if saved else 0
+        self._clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
+                         for s in ("dynamodb", "sqs", "s3", "ses")}
+        self._resolver = resolver
         code = CodeVersion(ROOT).current if self.settings.reload else (lambda: 0)
         chaos = Chaos(self.settings.retry_delay, self.settings.fault_rate, self.settings.duplicate_rate,
                       self.settings.seed)
-        self.lambdas = LambdaService(self.functions, self.history, clients["sqs"], self.endpoint,
-                                     self.settings.invoke_port, self.settings.concurrency, chaos, code)
-        self._s3_route = s3.router(set(self.functions), self.lambdas.submit)
-        if tables and not saved:  # after the S3 route: demo uploads reach their function like any other
-            uploads = ("UploadBucket" in template["Resources"] and resolver.physical("UploadBucket")) or None
-            seed.demo_data(clients["dynamodb"], tables[0], clients["s3"], uploads)
+        self.lambdas = LambdaService(self.functions, self.history, self._clients["sqs"], self.endpoint,
+                                     self.settings.invoke_port, self.settings.concurrency, chaos, code,
+                                     self.settings.aws_latency_ms)
+        saved = not self.state.saved.empty()
+        restored = self._provision(seed_demo=not saved)
         requeued, resumed = self.lambdas.restore()
         self.restored = {"items_and_objects": restored, "failure_records": requeued, "events_resumed": resumed}
         schedules.start(self.functions, self.lambdas.submit, self._stop, self.settings.schedule_seconds)
         if self.settings.prewarm:
             self.lambdas.warm()
         self._ready = True
+
+    def _provision(self, seed_demo: bool) -> int:
+        """The template's resources in the emulator, then the saved data (how many items and objects) or the
+        demo data. S3 events are routed only after the saved objects are in: restoring converts nothing."""
+        assert self.lambdas is not None
+        self._s3_route = lambda queue, event: False
+        tables = provision.create(self._clients, self._resolver, self.functions)
+        restored = 0 if seed_demo else self.emulator.restore()
+        self._s3_route = s3.router(set(self.functions), self.lambdas.submit)
+        if tables and seed_demo:  # after the S3 route: the demo upload reaches its function like any other
+            template = self._resolver.template
+            uploads = ("UploadBucket" in template["Resources"] and self._resolver.physical("UploadBucket")) or None
+            seed.demo_data(self._clients["dynamodb"], tables[0], self._clients["s3"], uploads)
+        return restored
+
+    def reset(self) -> None:
+        """Back to the demo data: the emulator emptied, the state forgotten but for the signing keys."""
+        with self._reset_lock:
+            self._ready = False
+            try:
+                self.emulator.reset()
+                self.state.reset()
+                self._provision(seed_demo=True)
+            finally:
+                self._ready = True
 
     def stop(self) -> None:
         self._stop.set()

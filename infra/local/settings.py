@@ -34,6 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
                                      "the handler ran)"),
     Setting("LEEDZ_DUPLICATE_RATE", "0", "chaos: the share of accepted async events delivered twice"),
     Setting("LEEDZ_SEED", "", "seed of the chaos dice (fault and duplicate draws), for a repeatable run"),
+    Setting("LEEDZ_AWS_LATENCY_MS", "0", "milliseconds added to every AWS call a function makes, so local "
+                                        "timings show how many calls a request makes in sequence, as on AWS"),
     Setting("LEEDZ_SES_MAX_SEND_RATE", "200", "the emulated SES account's emails per second (`GetSendQuota`)"),
     Setting("LEEDZ_SCHEDULE_SECONDS", "", "seconds between runs of every `Schedule` event (default: its "
                                           "`rate(...)`, 60 s for cron)"),
@@ -68,6 +70,7 @@ class Settings:
     duplicate_rate: float = 0.0
     seed: int | None = None
     ses_max_send_rate: float = 200.0
+    aws_latency_ms: int = 0
     schedule_seconds: float | None = None
     parameters: tuple[tuple[str, str], ...] = ()
     template: Path = ROOT / "infra" / "template.yaml"
@@ -90,6 +93,7 @@ class Settings:
             duplicate_rate=_number(env, "LEEDZ_DUPLICATE_RATE", float),
             seed=_number(env, "LEEDZ_SEED", int) if env.get("LEEDZ_SEED") else None,
             ses_max_send_rate=_number(env, "LEEDZ_SES_MAX_SEND_RATE", float),
+            aws_latency_ms=_number(env, "LEEDZ_AWS_LATENCY_MS", int),
             schedule_seconds=(_number(env, "LEEDZ_SCHEDULE_SECONDS", float)
                               if env.get("LEEDZ_SCHEDULE_SECONDS") else None),
             parameters=tuple((name.strip(), value.strip()) for name, _, value in pairs),

@@ -1,5 +1,6 @@
 """Tiny Lambda handlers for the worker tests: warm state, slowness and failure on demand."""
 
+import contextlib
 import time
 
 calls = 0
@@ -33,3 +34,17 @@ def echo(event, context):
 def crash(event, context):
     """An API handler that fails outside any error handling."""
     raise RuntimeError("secret internals")
+
+
+def aws_calls(event, context):
+    """Makes ``event["calls"]`` AWS calls in sequence (to an endpoint that refuses them at once)."""
+    import boto3
+    from botocore.config import Config
+
+    client = boto3.client("sqs", endpoint_url="http://127.0.0.1:9", region_name="us-east-1",
+                          aws_access_key_id="x", aws_secret_access_key="x",
+                          config=Config(retries={"max_attempts": 1}, connect_timeout=1))
+    for _ in range(event["calls"]):
+        with contextlib.suppress(Exception):
+            client.list_queues()
+    return {"calls": event["calls"]}

@@ -74,3 +74,15 @@ def test_sigkill_in_the_middle_of_a_fanout_loses_nothing(tmp_path: Path):
               f"{len(missing)} missing, {len(doubled)} twice ({sent_before} had gone out before the kill)")
         assert not missing and len(doubled) <= 50
         assert second.get_json("/_local/failed")["items"] == []
+
+
+def test_reset_goes_back_to_the_demo_data_and_keeps_tokens_valid(tmp_path: Path):
+    with local_stack(**FAST, LEEDZ_STATE_DIR=str(tmp_path / "state")) as stack:
+        headers = _auth(stack, "resetter")
+        requests.put(f"{stack.api}/users/me", json={"name": "Before Reset"}, headers=headers, timeout=30)
+        assert requests.post(f"{stack.api}/_local/reset", timeout=60).status_code == 204
+        me = requests.get(f"{stack.api}/users/me", headers=headers, timeout=30)
+        assert me.status_code == 200 and me.json()["name"] != "Before Reset"  # a new profile, same token
+        trades = {t["name"]: t for t in stack.get_json("/trades")["items"]}
+        assert trades["dj"]["subscribers"] == 2 and stack.get_json("/_local/emails")["items"] == []
+        assert stack.get_json("/leeds?trade=caricatures")["items"]  # the demo leeds again

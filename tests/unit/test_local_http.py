@@ -84,6 +84,9 @@ class FakeStack:
     def openapi(self) -> dict[str, Any]:
         return {}
 
+    def reset(self) -> None:
+        self.state.reset()
+
 
 def _gateway(stack: FakeStack) -> Gateway:
     return Gateway(stack, LocalRoutes(stack))
@@ -245,3 +248,15 @@ def test_every_method_reaches_the_face(talking_server):
         assert resp.status_code == 200, method
         if method == "HEAD":
             assert resp.content == b"" and int(resp.headers["Content-Length"]) > 0
+
+
+def test_only_loopback_hosts_and_no_cross_site_writes(talking_server):
+    base = f"http://127.0.0.1:{talking_server}"
+    assert requests.get(f"{base}/x", headers={"Host": "evil.example"}, timeout=5).status_code == 403
+    assert requests.get(f"{base}/x", headers={"Host": f"localhost:{talking_server}"}, timeout=5).status_code == 200
+    for origin in ("https://evil.example", "null"):
+        refused = requests.post(f"{base}/x", headers={"Origin": origin}, timeout=5)
+        assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
+        assert requests.get(f"{base}/x", headers={"Origin": origin}, timeout=5).status_code == 200  # reads are CORS's
+    assert requests.post(f"{base}/x", headers={"Origin": "http://127.0.0.1:3002"}, timeout=5).status_code == 200
+    assert requests.delete(f"{base}/x", timeout=5).status_code == 200  # tools send no Origin

@@ -72,3 +72,9 @@ def test_threaded_server():
 
     assert {"ip_address", "port", "verbose"} <= set(_params(ThreadedMotoServer.__init__))
     assert callable(ThreadedMotoServer.get_host_and_port)
+
+
+def test_moto_reset():
+    from moto.moto_api import _internal
+
+    assert callable(_internal.moto_api_backend.reset)  # aws/emulator.py's reset

@@ -271,3 +271,18 @@ def test_allowed_origin_defaults_to_the_distribution_and_names_the_app_everywher
     fns = functions(given.template)
     assert fns["EmailController"].env["APP_URL"] == "https://app.example"
     assert {fn.env["ALLOWED_ORIGIN"] for fn in fns.values()} == {"https://app.example"}
+
+
+def test_aws_latency_is_added_to_every_aws_call_a_function_makes():
+    fn = Function(name="Calls", module="tests.e2e.sample_functions", attr="aws_calls", timeout=10, memory=128,
+                  env={})
+    plain, slow = Pool(fn, {}, size=1), Pool(fn, {}, size=1, latency_ms=150)
+    try:
+        plain.invoke({"calls": 1}), slow.invoke({"calls": 1})  # warm both
+        base = plain.invoke({"calls": 3})
+        delayed = slow.invoke({"calls": 3})
+        assert delayed.ok and delayed.calls == {"sqs:ListQueues": 3}
+        assert delayed.duration_ms - base.duration_ms >= 3 * 150 - 30
+    finally:
+        plain.close()
+        slow.close()

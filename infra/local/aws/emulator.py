@@ -59,6 +59,12 @@ class Emulator:
         """Load the saved data into the emulator (after its resources exist); how many items and objects."""
         return durable.restore(self._saved)
 
+    def reset(self) -> None:
+        """Every backend emptied (moto's own reset), our patches kept."""
+        from moto.moto_api import _internal
+
+        _internal.moto_api_backend.reset()
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.stop()

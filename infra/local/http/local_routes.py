@@ -37,6 +37,8 @@ class LocalBackend(Protocol):
 
     def openapi(self) -> dict[str, Any]: ...
 
+    def reset(self) -> None: ...
+
 
 # What each route does, for the OpenAPI document (tag ``local``, apart from the API that deploys); a test holds
 # it equal to the routes ``LocalRoutes`` serves.
@@ -51,6 +53,7 @@ SUMMARIES = {
     ("GET", "/_local/invocations"): "Async invocations with their attempts (?function=&correlation_id=&limit=).",
     ("GET", "/_local/stats"): "Invocations by outcome, AWS calls per service and operation, durations.",
     ("GET", "/_local/openapi.json"): "This document.",
+    ("POST", "/_local/reset"): "Back to the demo data (tokens and links already issued stay valid).",
 }
 
 
@@ -60,7 +63,7 @@ def document(paths: dict[str, Any]) -> None:
         operation: dict[str, Any] = {
             "tags": ["local"], "summary": summary, "operationId": f"local_{method.lower()}_{path.split('/')[-1]}",
             "responses": {"200": {"description": "Done.", "content": {"application/json": {"schema": {}}}}}}
-        if method == "DELETE" and path.endswith("emails"):
+        if (method, path) in (("DELETE", "/_local/emails"), ("POST", "/_local/reset")):
             operation["responses"] = {"204": {"description": "Done; no body."}}
         paths.setdefault(path, {})[method.lower()] = operation
 
@@ -87,6 +90,7 @@ class LocalRoutes:
             ("GET", "/_local/invocations"): self._invocations,
             ("GET", "/_local/stats"): lambda _: Response.json(200, self._stack.stats()),
             ("GET", "/_local/openapi.json"): lambda _: Response.json(200, self._stack.openapi()),
+            ("POST", "/_local/reset"): lambda _: self._done(self._stack.reset()),
         }
 
     def __call__(self, request: Request) -> Response:

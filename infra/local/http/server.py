@@ -10,10 +10,32 @@ from collections.abc import Callable
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from infra.local.http.messages import NO_BODY_STATUSES, Request, Response
 
 Face = Callable[[Request], Response]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def _host(value: str | None) -> str | None:
+    try:
+        return urlsplit(value or "").hostname
+    except ValueError:
+        return None
+
+
+def refusal(request: Request) -> Response | None:
+    """What no local port serves, whatever the face: a Host that is not loopback (a DNS-rebinding page reaching
+    127.0.0.1 under its own name), and a state-changing request from a web page on another site (its
+    ``Origin`` not loopback), so a page the developer visits cannot drive the stack. Tools send no Origin."""
+    if _host("//" + (request.header("Host") or "")) not in LOOPBACK:
+        return Response.error(403, "forbidden", "Only loopback host names are served (127.0.0.1, localhost).")
+    origin = request.header("Origin")
+    if request.method not in SAFE_METHODS and origin is not None and _host(origin) not in LOOPBACK:
+        return Response.error(403, "forbidden", "Cross-site requests that change state are refused.")
+    return None
 
 
 class _Adapter(BaseHTTPRequestHandler):
@@ -34,7 +56,7 @@ class _Adapter(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         request = Request(self.command, self.path, tuple(self.headers.items()), self._body(),
                           self.client_address[0], f"127.0.0.1:{self.server.server_port}")
-        self.write(self.face(request), head=self.command == "HEAD")
+        self.write(refusal(request) or self.face(request), head=self.command == "HEAD")
 
     def write(self, response: Response, head: bool = False) -> None:
         """Never a body on 204/304 (a keep-alive client would read it as the next response's status line);

@@ -18,10 +18,12 @@ from infra.local.state.history import History
 
 class LambdaService:
     def __init__(self, functions: dict[str, Function], history: History, sqs: Any, endpoint: str,
-                 invoke_port: int, concurrency: int, chaos: Chaos, code: Callable[[], int]) -> None:
-        """``sqs``: a boto3 client for SQS destinations; ``code()``: the source's version (reload)."""
+                 invoke_port: int, concurrency: int, chaos: Chaos, code: Callable[[], int],
+                 latency_ms: int = 0) -> None:
+        """``sqs``: a boto3 client for SQS destinations; ``code()``: the source's version (reload);
+        ``latency_ms``: added to each AWS call a function makes."""
         self.functions, self._history, self._sqs, self._endpoint = functions, history, sqs, endpoint
-        self.pools = {name: Pool(fn, worker_env(fn, endpoint, invoke_port), concurrency, code)
+        self.pools = {name: Pool(fn, worker_env(fn, endpoint, invoke_port), concurrency, code, latency_ms)
                       for name, fn in functions.items()}
         self.asyncq = AsyncInvoker(functions, self.invoke, self.deliver, history, chaos)
 

@@ -43,9 +43,15 @@ class _Prefixed(io.TextIOBase):
         self._target.flush()
 
 
+_latency = [0.0]  # seconds added to every AWS call (LEEDZ_AWS_LATENCY_MS, from the spec)
+
+
 def _count_call(model: Any, **_: Any) -> None:
-    """botocore ``before-call`` hook: one count per AWS API call this process makes (retries excluded)."""
+    """botocore ``before-call`` hook: one count per AWS API call this process makes (retries excluded), and the
+    latency a call to AWS has, so the request path's shape (how many calls in sequence) shows in local timings."""
     _calls[f"{model.service_model.service_name}:{model.name}"] += 1
+    if _latency[0]:
+        time.sleep(_latency[0])
 
 
 @dataclass
@@ -84,6 +90,7 @@ def serve(conn: Any, spec: dict[str, Any]) -> None:
     from botocore import handlers  # before any session exists, so every client gets the hook
 
     handlers.BUILTIN_HANDLERS.append(("before-call", _count_call))
+    _latency[0] = spec.get("latency_ms", 0) / 1000
     started = time.time()
     try:
         import importlib

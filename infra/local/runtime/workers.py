@@ -50,10 +50,11 @@ class Result:
 
 
 class Worker:
-    def __init__(self, fn: Function, env: dict[str, str], code: int = 0) -> None:
+    def __init__(self, fn: Function, env: dict[str, str], code: int = 0, latency_ms: int = 0) -> None:
         self.fn, self.code = fn, code
         self.conn, child = _SPAWN.Pipe()
         spec = {"name": fn.name, "module": fn.module, "attr": fn.attr, "env": env, "memory": fn.memory,
+                "latency_ms": latency_ms,
                 "arn": fn.arn}
         self.process = _SPAWN.Process(target=worker_main.serve, args=(child, spec), daemon=True,
                                       name=f"lambda-{fn.name}")
@@ -101,9 +102,10 @@ class Pool:
     """Worker processes of one function."""
 
     def __init__(self, fn: Function, env: dict[str, str], size: int,
-                 code: Callable[[], int] = lambda: 0) -> None:
-        """``code()`` is the source's current version: workers started on an older one are replaced."""
-        self.fn, self.env, self.size, self.code = fn, env, size, code
+                 code: Callable[[], int] = lambda: 0, latency_ms: int = 0) -> None:
+        """``code()`` is the source's current version: workers started on an older one are replaced;
+        ``latency_ms`` is added to every AWS call the function makes."""
+        self.fn, self.env, self.size, self.code, self.latency_ms = fn, env, size, code, latency_ms
         self._idle: list[Worker] = []
         self._count = 0
         self._cond = threading.Condition()
@@ -123,7 +125,7 @@ class Pool:
                 self._count += 1
         for old in stale:
             old.kill()
-        return worker or Worker(self.fn, self.env, self.code())
+        return worker or Worker(self.fn, self.env, self.code(), self.latency_ms)
 
     def _release(self, worker: Worker) -> None:
         with self._cond:
