@@ -12,7 +12,7 @@ import pytest
 
 from controllers import thumbnail
 from handlers import delete_attachment
-from infra.local import ddb_lock
+from infra.local.aws import ddb_lock
 from shared import attachment_records as records
 from shared import uploads
 from tests.apigw import Reply, call, proxy_event
