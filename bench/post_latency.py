@@ -1,7 +1,9 @@
 """``POST /leeds`` latency with 0 vs 20,000 subscribers to the leed's trade, in one run, and the synchronous AWS
 calls one ``add_leed`` request makes.
 
-Run: ``.venv/bin/python bench/post_latency.py [--samples N] [--subscribers N] [--url http://127.0.0.1:3000]``.
+Run: ``.venv/bin/python bench/post_latency.py [--samples N] [--subscribers N] [--aws-latency-ms 20]
+[--url http://127.0.0.1:3000]``. With ``--aws-latency-ms`` every AWS call a function makes takes that much longer
+(``LEEDZ_AWS_LATENCY_MS``), as on AWS: the p50 then shows how many calls the request makes in sequence.
 Without ``--url`` it starts its own stack on free ports (``infra.local.launch``).
 
 How it is measured:
@@ -124,10 +126,14 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=20_000)
     parser.add_argument("--gap", type=float, default=1.5, help="seconds before each post")
     parser.add_argument("--send-rate", default="1", help="LEEDZ_SES_MAX_SEND_RATE of the stack started")
+    parser.add_argument("--aws-latency-ms", default="0",
+                        help="LEEDZ_AWS_LATENCY_MS of the stack started: latency added to each AWS call")
     parser.add_argument("--url", help="a running stack's API (else one is started on free ports)")
     args = parser.parse_args()
-    with local_stack(args.url, LEEDZ_SES_MAX_SEND_RATE=args.send_rate) as stack:
-        print(f"LEEDZ_SES_MAX_SEND_RATE={args.send_rate if not args.url else '(the attached stack own)'}")
+    with local_stack(args.url, LEEDZ_SES_MAX_SEND_RATE=args.send_rate,
+                     LEEDZ_AWS_LATENCY_MS=args.aws_latency_ms) as stack:
+        print(f"LEEDZ_SES_MAX_SEND_RATE={args.send_rate if not args.url else '(the attached stack own)'}, "
+              f"LEEDZ_AWS_LATENCY_MS={args.aws_latency_ms if not args.url else '(the attached stack own)'}")
         run(stack, args.samples, args.subscribers, args.gap)
         if stack.log:
             print(f"stack log: {stack.log}")
