@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench scripts ru
 
 from infra.local.launch import Running
 from shared import db
+from shared.subscriptions import subscription_item
 
 BATCH = 25  # BatchWriteItem's limit
 THREADS = 4
@@ -37,9 +38,7 @@ def _items(trade: str, people: list[dict[str, str]]) -> list[dict[str, Any]]:
     for p in people:
         items.append({**db.profile_key(p["username"]), "username": p["username"], "email": p["email"],
                       "name": p["name"], "created_at": now})
-        items.append({**db.subscription_key(p["username"], trade), "gsi1pk": f"SUBS#{trade}",
-                      "gsi1sk": p["username"], "username": p["username"], "email": p["email"],
-                      "name": p["name"], "trade": trade, "created_at": now})
+        items.append(subscription_item(p["username"], trade, p["email"], p["name"], now))
     return items
 
 

@@ -13,8 +13,8 @@ from aws_lambda_powertools.event_handler.router import Router
 
 from shared import unsubscribe
 from shared.api import entrypoint, make_app
-from shared.emails import render_page
 from shared.formatting import trade_label
+from shared.rendering import render_page
 
 router = Router()
 Token = Annotated[str, Query(min_length=1, max_length=1000)]

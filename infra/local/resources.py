@@ -64,6 +64,7 @@ def _s3_notifications(clients: dict[str, Any], functions: dict[str, Function]) -
 def seed(dynamodb: Any, table: str) -> None:
     """Trade counters, a few users with profiles and subscriptions (shapes from ``shared/db.py``)."""
     from shared import db
+    from shared.subscriptions import subscription_item
     from shared.trades import CATALOGUE
 
     now = datetime.now(UTC).isoformat()
@@ -75,8 +76,7 @@ def seed(dynamodb: Any, table: str) -> None:
                       "created_at": now})
         for trade in trades:
             subscribers[trade] += 1
-            items.append({**db.subscription_key(username, trade), "gsi1pk": f"SUBS#{trade}", "gsi1sk": username,
-                          "username": username, "email": email, "name": name, "trade": trade, "created_at": now})
+            items.append(subscription_item(username, trade, email, name, now))
     for trade, count in subscribers.items():
         items.append({**db.trade_stats_key(trade), "trade": trade, "leeds_posted": 0, "leeds_sold": 0,
                       "subscribers": count})
