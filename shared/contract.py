@@ -126,11 +126,13 @@ def answers(status: int, model: Any = None, *errors: int, media_type: str = "app
     """A route's ``responses=``: its success (``model`` None: no body) and the business errors it may give.
 
     ``model`` may be a union (``FullLeed | PublicLeed``); ``media_type`` ``HTML_PAGE`` documents a page."""
-    success: dict[str, Any] = {"description": "Done; no body." if model is None else "Success."}
     if media_type == HTML_PAGE:
-        success = {"description": "An HTML page.", "content": {HTML_PAGE: {"schema": {"type": "string"}}}}
-    elif model is not None:
-        success["content"] = {media_type: {"model": model}}
+        success: dict[str, Any] = {"description": "An HTML page.",
+                                   "content": {HTML_PAGE: {"schema": {"type": "string"}}}}
+    elif model is None:  # empty content, so powertools does not document the ``None`` return as ``null``
+        success = {"description": "Done; no body.", "content": {}}
+    else:
+        success = {"description": "Success.", "content": {media_type: {"model": model}}}
     if headers:
         success["headers"] = headers
     result = {status: success}
