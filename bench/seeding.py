@@ -38,7 +38,7 @@ def _items(trade: str, people: list[dict[str, str]]) -> list[dict[str, Any]]:
     for p in people:
         items.append({**db.profile_key(p["username"]), "username": p["username"], "email": p["email"],
                       "name": p["name"], "created_at": now})
-        items.append(subscription_item(p["username"], p["email"], p["name"], trade, now))
+        items.append(subscription_item(p["username"], trade, p["email"], p["name"], now))
     return items
 
 

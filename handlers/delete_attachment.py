@@ -5,20 +5,21 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
 from shared import uploads
-from shared.api import caller, entrypoint, make_app
+from shared.api import caller, entrypoint, make_app, no_content
+from shared.contract import answers
 
 router = Router()
 
 
 @router.delete(
     "/leeds/<leed_id>/attachments/<key>",
+    responses=answers(204, None, 403),
     summary="Delete an attachment",
     description="Seller only: removes the upload and its thumbnail and frees the slot; 204 with no body.",
 )
 def delete_attachment(leed_id: str, key: str) -> Response[None]:
     uploads.delete_attachment(leed_id, key, caller(router).username)
-    # body "" (not None, which powertools serialises as the JSON ``null``): a 204 carries no body
-    return Response(204, body="")
+    return no_content()
 
 
 app = make_app(router)

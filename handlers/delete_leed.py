@@ -9,12 +9,14 @@ from aws_lambda_powertools.event_handler.router import Router
 
 from shared import leeds
 from shared.api import caller, correlation_id, entrypoint, make_app, no_content
+from shared.contract import answers
 
 router = Router()
 
 
 @router.delete(
     "/leeds/<leed_id>",
+    responses=answers(204, None, 403, 409),
     summary="Withdraw a leed",
     description="The seller withdraws an unsold leed and frees its booking slot: 204, no body. Idempotent "
                 "(withdrawing again is 204); 403 for anyone but the seller, 409 once it is sold.",

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import Router
 
 from shared import leed_search
 from shared.api import entrypoint, make_app
+from shared.contract import LeedPage, answers
 from shared.leed_models import ZIP_PATTERN, CalendarDate, TradeName
 
 router = Router()
@@ -17,6 +18,7 @@ router = Router()
 
 @router.get(
     "/leeds",
+    responses=answers(200, LeedPage),
     summary="List leeds for sale",
     description="The for-sale leeds of a trade by start, filtered by the calendar date of start (from, to) "
                 "and ZIP, in pages of limit with an opaque cursor to the next.",
@@ -28,7 +30,7 @@ def list_leeds(
     zip: Annotated[str | None, Query(pattern=ZIP_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
-) -> dict:
+) -> LeedPage:
     return leed_search.list_for_sale(trade, from_=from_, to=to, zip_code=zip, limit=limit, cursor=cursor)
 
 

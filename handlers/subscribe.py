@@ -5,6 +5,7 @@ from aws_lambda_powertools.event_handler.router import Router
 
 from shared import subscriptions
 from shared.api import caller, entrypoint, make_app, no_content
+from shared.contract import answers
 from shared.trades import require_trade
 
 router = Router()
@@ -12,6 +13,7 @@ router = Router()
 
 @router.put(
     "/users/me/subscriptions/<trade>",
+    responses=answers(204, None, 409),
     summary="Subscribe to a trade",
     description="The caller gets an email for each new leed of the trade (but their own): 204, no body; "
                 "idempotent. An unknown trade is 404.",

@@ -13,11 +13,13 @@ from aws_lambda_powertools.event_handler.router import Router
 
 from shared import unsubscribe
 from shared.api import entrypoint, make_app
-from shared.emails import render_page
+from shared.contract import HTML_PAGE, answers
 from shared.formatting import trade_label
+from shared.rendering import render_page
 
 router = Router()
 Token = Annotated[str, Query(min_length=1, max_length=1000)]
+PAGE = answers(200, None, 403, media_type=HTML_PAGE)
 
 
 def _page(token: str) -> Response[str]:
@@ -28,6 +30,7 @@ def _page(token: str) -> Response[str]:
 
 @router.get(
     "/unsubscribe",
+    responses=PAGE,
     summary="Unsubscribe by emailed link",
     description="The signed link in every fan-out email, opened in a browser: stops that trade's emails and "
                 "answers an HTML page. The token is the credential; a forged or altered one is 403.",
@@ -38,6 +41,7 @@ def unsubscribe_get(token: Token) -> Response[str]:
 
 @router.post(
     "/unsubscribe",
+    responses=PAGE,
     summary="One-click unsubscribe (RFC 8058)",
     description="What a mail client posts for List-Unsubscribe-Post: the same as the GET, for machines.",
 )

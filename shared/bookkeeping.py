@@ -18,14 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared import db, effects
-
-
-class LeedMissing(LookupError):
-    """The event names a leed that does not exist, or not in the state the event says.
-
-    Events are written in the same transaction as the leed change, so this is never a normal race: raise, so
-    Lambda retries and then the event reaches the failure destination where someone can look at it.
-    """
+from shared.errors import LeedMissing
 
 
 def _leed(leed_id: str, status: str | None = None) -> dict[str, Any]:

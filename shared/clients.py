@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.config import Config
 
+from shared import warm_caches
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_lambda import LambdaClient
@@ -44,6 +46,7 @@ def s3() -> S3Client:
     return client("s3")
 
 
+@warm_caches.forgets
 def reset() -> None:
     """Forget every client (tests, or after the environment changed)."""
     client.cache_clear()

@@ -7,7 +7,7 @@ Single-table design (``infra/template.yaml``: ``LeedzTable``, keys ``pk``/``sk``
 | --- | --- | --- | --- |
 | leed | ``LEED#{id}`` | ``LEED`` | ``FORSALE#{trade}`` / ``{start UTC}#{id}``, only while for sale |
 | attachment (one of ten slots) | ``LEED#{id}`` | ``ATT#{slot}`` | |
-| booking slot | ``BOOKING#{trade}#{date}#{address}#{zip}`` | ``BOOKING`` | |
+| booking slot (``shared/booking.py``) | ``BOOKING#{trade}#{date}#{zip5}#{sha256 of address}`` | ``BOOKING`` | |
 | profile + user stats | ``USER#{username}`` | ``PROFILE`` | |
 | subscription | ``USER#{username}`` | ``SUB#{trade}`` | ``SUBS#{trade}`` / ``{username}`` |
 | notification | ``USER#{username}`` | ``NOTE#{created_at}#{id}`` | |
@@ -171,6 +171,11 @@ def put(item: Mapping[str, Any], *, condition: str | None = None, **expr: Any) -
         kwargs["ConditionExpression"] = condition
     kwargs.update(expr)
     clients.dynamodb().put_item(**kwargs)
+
+
+def delete(key: Mapping[str, str]) -> None:
+    """Delete one item (no condition: deleting what is gone already is fine)."""
+    clients.dynamodb().delete_item(TableName=table(), Key=to_ddb(key))
 
 
 def query(**kwargs: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:

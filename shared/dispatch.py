@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from shared import clients, config
 
 CONTROLLER_OF: dict[str, str] = {
@@ -22,9 +24,35 @@ CONTROLLER_OF: dict[str, str] = {
 }
 
 
+class UnknownFunction(KeyError):
+    """An event for a function no controller runs: a bug in the caller, never sent."""
+
+
+class ControllerEvent(BaseModel):
+    """Every controller event, as the contract states it: the function, the correlation id, the leed's id; a
+    fan-out continuation (``shared.fanout``) also carries its batch number and the page it starts from.
+    The console test events in ``events/`` are checked against it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    function: str
+    correlation_id: str = Field(min_length=1)
+    leed_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    batch: int = Field(default=0, ge=0)
+    start: dict[str, Any] | None = None
+
+    @field_validator("function")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        if name not in CONTROLLER_OF:
+            raise ValueError(f"no controller runs {name!r}; one of {', '.join(CONTROLLER_OF)}")
+        return name
+
+
 def event(function: str, correlation_id: str, **fields: Any) -> dict[str, Any]:
-    """Build a controller event; raises ``KeyError`` for a function no controller knows."""
-    CONTROLLER_OF[function]
+    """Build a controller event; raises ``UnknownFunction`` for a function no controller knows."""
+    if function not in CONTROLLER_OF:
+        raise UnknownFunction(function)
     return {"function": function, "correlation_id": correlation_id, **fields}
 
 

@@ -51,3 +51,15 @@ class UnsupportedMediaType(AppError):
 
 class ValidationFailed(AppError):
     status, code = 422, "validation_error"
+
+
+# Status -> the contract's error code, for the OpenAPI document and the route declarations (``shared.contract``).
+ERROR_CODES: dict[int, str] = {cls.status: cls.code for cls in AppError.__subclasses__()} | {500: AppError.code}
+
+
+class LeedMissing(LookupError):
+    """A controller event names a leed that does not exist, or not in the state the event says.
+
+    Events are written in the same transaction as the leed change, so this is never a normal race: raise, so
+    Lambda retries and then the event reaches the failure destination where someone can look at it.
+    """

@@ -21,11 +21,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from markupsafe import Markup, escape
 
 from shared import clients, config, db, dispatch, mail, unsubscribe
-from shared.bookkeeping import LeedMissing
-from shared.emails import render_email
+from shared.errors import LeedMissing
 from shared.formatting import dollars, trade_label, when
 from shared.idempotent import run_once
 from shared.observability import logger, metrics
+from shared.rendering import render_email
 
 PAGE_SIZE = mail.MAX_DESTINATIONS
 # Stop taking new batches when less than this is left: one page (a Query, a paced send) must fit in it.

@@ -8,14 +8,13 @@ key), so nothing is skipped or repeated. Leeds whose start has passed are not li
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from shared import db
+from shared import base64url, db
 from shared.booking import zip5
 from shared.errors import ValidationFailed
 from shared.leed_models import public_view
@@ -34,13 +33,13 @@ def _invalid(field: str, message: str) -> ValidationFailed:
 
 def encode_cursor(item: dict[str, Any]) -> str:
     raw = json.dumps({k: item[k] for k in KEY_FIELDS}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64url.encode(raw)
 
 
 def decode_cursor(cursor: str, trade: str) -> dict[str, Any]:
     """The ExclusiveStartKey in a cursor; anything we did not issue for this trade is a 422, never a 500."""
     try:
-        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        key = json.loads(base64url.decode(cursor))
     except (binascii.Error, ValueError) as exc:
         raise _invalid("cursor", "not a cursor this API issued") from exc
     if (not isinstance(key, dict) or set(key) != set(KEY_FIELDS)

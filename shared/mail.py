@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from shared import clients, config
+from shared import clients, config, warm_caches
 from shared.formatting import header_safe
 from shared.observability import logger
 
@@ -37,6 +37,7 @@ def max_send_rate(now: Callable[[], float] = time.monotonic) -> float:
     return _quota["rate"]
 
 
+@warm_caches.forgets
 def forget_quota() -> None:
     _quota.clear()
 

@@ -7,16 +7,16 @@ controller ran, and the ids are derived from the leed: a retried event rebuilds 
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import re
 import uuid
 from typing import Any
 
-from shared import db, effects
-from shared.bookkeeping import LeedMissing
-from shared.errors import ValidationFailed
+from shared import base64url, db, effects
+from shared.errors import LeedMissing, ValidationFailed
+from shared.formatting import dollars
+from shared.users import display_name
 
 FIELDS = ("id", "type", "leed_id", "message", "created_at")
 ISSUED_SORT_KEY = re.compile(r"NOTE#[0-9T:.+\-]{10,40}#[0-9a-f]{32}")  # NOTE#{ISO time}#{uuid5 hex}
@@ -25,15 +25,6 @@ _NAMESPACE = uuid.UUID("6f1c1b1e-4a53-4b7e-9a57-6c2b8f0d1e55")  # fixed: the sam
 
 def note_id(leed_id: str, kind: str) -> str:
     return uuid.uuid5(_NAMESPACE, f"{kind}/{leed_id}").hex
-
-
-def _dollars(cents: int) -> str:
-    return f"${cents / 100:,.2f}"
-
-
-def _display_name(username: str) -> str:
-    profile = db.get(db.profile_key(username)) or {}
-    return profile.get("name") or username
 
 
 def _note(username: str, kind: str, leed_id: str, message: str, created_at: str) -> dict[str, Any]:
@@ -48,25 +39,25 @@ def leed_sold(leed_id: str) -> bool:
     leed = db.get(db.leed_key(leed_id), consistent=True)
     if leed is None or leed.get("status") != "sold":
         raise LeedMissing(f"leed {leed_id} is not a sold leed")  # never normal: retry, then the failure queue
-    title, price, sold_at = leed["title"], _dollars(int(leed["price_cents"])), leed["sold_at"]
+    title, price, sold_at = leed["title"], dollars(leed["price_cents"]), leed["sold_at"]
     seller, buyer = leed["seller"], leed["buyer"]
     return effects.once("leedSold", leed_id, [
         _note(seller, "leed_sold", leed_id,
-              f"Your leed “{title}” was bought by {_display_name(buyer)} for {price}.", sold_at),
+              f"Your leed “{title}” was bought by {display_name(buyer)} for {price}.", sold_at),
         _note(buyer, "leed_bought", leed_id,
-              f"You bought “{title}” from {_display_name(seller)} for {price}.", sold_at),
+              f"You bought “{title}” from {display_name(seller)} for {price}.", sold_at),
     ])
 
 
 def _encode(sk: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"sk": sk}).encode()).decode().rstrip("=")
+    return base64url.encode(json.dumps({"sk": sk}).encode())
 
 
 def _decode(cursor: str) -> str:
     """The sort key in a cursor we issued; anything else is a 422, never a 500. The partition always comes
     from the caller's identity, so a cursor cannot open someone else's notifications."""
     try:
-        sk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["sk"]
+        sk = json.loads(base64url.decode(cursor))["sk"]
     except (binascii.Error, ValueError, KeyError, TypeError) as exc:
         raise _bad_cursor() from exc
     if not isinstance(sk, str) or not ISSUED_SORT_KEY.fullmatch(sk):  # a forged key may not even fit DynamoDB

@@ -41,7 +41,7 @@ def release(outbox_id: str, events: list[dict[str, Any]]) -> bool:
     try:
         for payload in events:
             dispatch.fire(payload)
-        db.clients.dynamodb().delete_item(TableName=db.table(), Key=db.to_ddb(db.outbox_key(outbox_id)))
+        db.delete(db.outbox_key(outbox_id))
     except Exception:
         logger.exception("outbox delivery failed; the sweeper will re-fire", extra={"outbox_id": outbox_id})
         return False

@@ -10,11 +10,12 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import db, mail
-from shared.bookkeeping import LeedMissing
-from shared.emails import render_email
+from shared.errors import LeedMissing
 from shared.formatting import dollars, trade_label, when
 from shared.idempotent import run_once
 from shared.observability import logger, metrics
+from shared.rendering import render_email
+from shared.users import display_name
 
 # (role, template, whose profile receives it)
 RECEIPTS = (("buyer", "sale_receipt_buyer", "buyer"), ("seller", "sale_notice_seller", "seller"))
@@ -25,14 +26,9 @@ def _leed_context(leed: dict[str, Any]) -> dict[str, Any]:
         "id": leed["id"], "title": leed["title"], "trade_label": trade_label(leed["trade"]),
         "when": when(leed["start"], leed["end"]), "zip": leed["zip"], "address": leed["address"],
         "details": leed.get("details") or "", "price": dollars(leed["price_cents"]),
-        "seller": _display_name(leed["seller"]), "buyer": _display_name(leed["buyer"]),
+        "seller": display_name(leed["seller"]), "buyer": display_name(leed["buyer"]),
         "sold_at": leed.get("sold_at", ""),
     }
-
-
-def _display_name(username: str) -> str:
-    profile = db.get(db.profile_key(username)) or {}
-    return profile.get("name") or username
 
 
 def _send(unit: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,16 @@ from shared.errors import Conflict
 ATTEMPTS = 3
 
 
+def subscription_item(username: str, trade: str, email: str, name: str, created_at: str) -> dict[str, Any]:
+    """The subscription as stored: in the user's partition, in the trade's subscriber list (``gsi1``), with the
+    contact details the fan-out sends to. The one builder (the demo seed and the bench write it too)."""
+    return {
+        **db.subscription_key(username, trade),
+        "gsi1pk": f"SUBS#{trade}", "gsi1sk": username,
+        "username": username, "email": email, "name": name, "trade": trade, "created_at": created_at,
+    }
+
+
 def _subscribers_delta(trade: str, delta: int) -> dict[str, Any]:
     return {"Update": {
         "Key": db.to_ddb(db.trade_stats_key(trade)),
@@ -42,12 +52,6 @@ def _profile_unchanged(username: str, profile: dict[str, Any] | None) -> dict[st
     }}
 
 
-def subscription_item(username: str, email: str, name: str, trade: str, created_at: str) -> dict[str, Any]:
-    """The one shape of a subscription: in its user's partition, and on gsi1 in its trade's subscriber list."""
-    return {**db.subscription_key(username, trade), "gsi1pk": f"SUBS#{trade}", "gsi1sk": username,
-            "username": username, "email": email, "name": name, "trade": trade, "created_at": created_at}
-
-
 def subscribe(username: str, trade: str) -> bool:
     """Subscribe ``username`` to ``trade``; False if already subscribed (nothing changes).
 
@@ -57,7 +61,7 @@ def subscribe(username: str, trade: str) -> bool:
     for _ in range(ATTEMPTS):
         profile = db.get(db.profile_key(username), consistent=True)
         contact = profile or {}
-        item = subscription_item(username, contact.get("email", ""), contact.get("name", username), trade,
+        item = subscription_item(username, trade, contact.get("email", ""), contact.get("name", username),
                                  datetime.now(UTC).isoformat())
         try:
             db.transact([

@@ -11,7 +11,6 @@ environment variable, and the local stack needs nothing extra. Rotating it (dele
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import hmac
@@ -21,20 +20,12 @@ from urllib.parse import quote
 
 from botocore.exceptions import ClientError
 
-from shared import config, db, subscriptions
+from shared import base64url, config, db, subscriptions, warm_caches
 from shared.errors import Forbidden
 from shared.trades import CATALOGUE
 
 KEY_ITEM = {"pk": "CONFIG#unsubscribe-key", "sk": "CONFIG"}
 _cached: dict[str, bytes] = {}
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def signing_key() -> bytes:
@@ -44,21 +35,21 @@ def signing_key() -> bytes:
     item = db.get(KEY_ITEM, consistent=True)
     if item is None:
         try:
-            db.put({**KEY_ITEM, "key": _b64(secrets.token_bytes(32))}, condition="attribute_not_exists(pk)")
+            db.put({**KEY_ITEM, "key": base64url.encode(secrets.token_bytes(32))}, condition="attribute_not_exists(pk)")
         except ClientError as exc:
             if not db.is_condition_failure(exc):
                 raise
         item = db.get(KEY_ITEM, consistent=True) or {}
-    _cached[table] = _unb64(item["key"])
+    _cached[table] = base64url.decode(item["key"])
     return _cached[table]
 
 
 def _mac(payload: str) -> str:
-    return _b64(hmac.new(signing_key(), payload.encode(), hashlib.sha256).digest())
+    return base64url.encode(hmac.new(signing_key(), payload.encode(), hashlib.sha256).digest())
 
 
 def token(username: str, trade: str) -> str:
-    payload = _b64(json.dumps([username, trade], separators=(",", ":")).encode())
+    payload = base64url.encode(json.dumps([username, trade], separators=(",", ":")).encode())
     return f"{payload}.{_mac(payload)}"
 
 
@@ -76,7 +67,7 @@ def verify(value: str) -> tuple[str, str]:
     if not hmac.compare_digest(_mac(payload), mac):
         raise invalid
     try:
-        username, trade = json.loads(_unb64(payload))
+        username, trade = json.loads(base64url.decode(payload))
     except (ValueError, TypeError, binascii.Error) as exc:
         raise invalid from exc
     if not isinstance(username, str) or trade not in CATALOGUE:
@@ -91,6 +82,7 @@ def unsubscribe_by_token(value: str) -> str:
     return trade
 
 
+@warm_caches.forgets
 def forget_key() -> None:
     """Tests: read the key from the table again."""
     _cached.clear()

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared import clients, db, subscriptions
+from shared import clients, db, subscriptions, warm_caches
 from shared.text import DisplayText
 
 STATS = ("posted", "sold", "bought", "earned_cents", "spent_cents")
@@ -45,6 +45,13 @@ def get_profile_item(username: str) -> dict[str, Any] | None:
     return db.get(db.profile_key(username))
 
 
+def display_name(username: str) -> str:
+    """The name other people see for ``username``: their chosen name, else the username itself."""
+    profile = get_profile_item(username) or {}
+    return profile.get("name") or username
+
+
+@warm_caches.forgets
 def forget_ensured() -> None:
     """Tests: make the next request ensure the profile again."""
     _ensured.clear()

@@ -13,7 +13,7 @@ import pytest
 from moto import mock_aws
 
 from infra import cfn
-from shared import clients, users
+from shared import clients, warm_caches
 
 TABLE = "leedz-test"
 SENDER = "noreply@leedz.example"
@@ -49,15 +49,13 @@ def env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 @pytest.fixture
 def aws(env: dict[str, str]) -> Iterator[None]:
-    """moto with the template's table, the sender verified, fresh clients and profile cache."""
+    """moto with the template's table, the sender verified, and no warm cache from an earlier test."""
     with mock_aws():
-        clients.reset()
-        users.forget_ensured()
+        warm_caches.reset()
         cfn.create_tables(boto3.client("dynamodb"), {"LeedzTable": TABLE})
         boto3.client("ses").verify_email_identity(EmailAddress=SENDER)
         yield
-    clients.reset()
-    users.forget_ensured()
+    warm_caches.reset()
 
 
 @dataclass
@@ -79,7 +77,8 @@ class Invocations:
 
 @pytest.fixture
 def invocations(aws: None, monkeypatch: pytest.MonkeyPatch) -> Invocations:
-    """Every ``lambda.invoke`` recorded instead of sent (``tests/lambdas.py`` runs them in-process)."""
+    """Every ``lambda.invoke`` recorded instead of sent; a test hands the recorded payloads to the controllers
+    it exercises itself (e.g. ``drain`` in ``tests/integration/test_email_controller.py``)."""
     recorder = Invocations()
     monkeypatch.setattr(clients, "lambda_", lambda: recorder)
     return recorder

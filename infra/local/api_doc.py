@@ -1,179 +1,47 @@
-"""What each route answers, for the OpenAPI document: success status and body, and every error it can return.
+"""The OpenAPI document's finishing touches that need the template: who must authenticate, and the errors
+that follow from how a route is reached.
 
-powertools documents a route from its signature: request bodies and parameters well, answers poorly (every
-route a 200 with a free-form object, and a 422 in its own error shape, not ours). The handlers return plain
-dicts, so their answers are described here, once, as the contract states them, and checked against the running
-stack by ``tests/e2e/test_fuzz_openapi.py``. Errors that follow from how a route is reached are derived: 401
-for a route the template protects, 404 for a path parameter, 400/413/415/422 for a body, 422 for parameters.
+The routes declare what they answer (``shared.contract``: success model and status, their business errors);
+powertools turns that into the document. What a handler cannot know is added here: 401 and a bearer
+``security`` for a route the template puts behind the authorizer, 404 for a path parameter, 400/413/415/422
+for a body, 422 for parameters; every error in the contract's shape with its exact code; and powertools' own
+validation-error shape, which we never send, removed. ``tests/e2e/test_fuzz_openapi.py`` checks the running
+stack against the result.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.json_schema import models_json_schema
-
+from shared.errors import ERROR_CODES
 from shared.trades import CATALOGUE
 
 REF = "#/components/schemas/{model}"
 _PARAM = re.compile(r"\{[^}]+\}")
-ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
-               413: "too_large", 415: "unsupported_media_type", 422: "validation_error", 500: "internal"}
-
-
-class _View(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # additionalProperties: false, so a leaked field is a mismatch
-
-
-class Error(_View):
-    error: str
-    message: str
-    details: Any = None
-
-
-class PublicLeed(_View):
-    id: str
-    trade: str
-    title: str
-    start: str
-    end: str
-    zip: str
-    price_cents: int
-    seller: str
-    status: Literal["for_sale", "sold", "withdrawn"]
-    created_at: str
-
-
-class LeedLocation(_View):
-    address: str
-    zip: str
-
-
-class FullLeed(PublicLeed):
-    location: LeedLocation
-    details: str
-    buyer: str | None
-
-
-class LeedPage(_View):
-    items: list[PublicLeed]
-    next: str | None
-
-
-class Trade(_View):
-    name: str
-    label: str
-    leeds_posted: int
-    leeds_sold: int
-    subscribers: int
-
-
-class TradeList(_View):
-    items: list[Trade]
-
-
-class UserStats(_View):
-    posted: int
-    sold: int
-    bought: int
-    earned_cents: int
-    spent_cents: int
-
-
-class Profile(_View):
-    username: str
-    email: str
-    name: str
-    subscriptions: list[str]
-    stats: UserStats
-
-
-class Notification(_View):
-    id: str
-    type: str
-    leed_id: str
-    message: str
-    created_at: str
-
-
-class NotificationPage(_View):
-    items: list[Notification]
-    next: str | None = None
-
-
-class PresignedPost(_View):
-    url: str
-    fields: dict[str, str]
-
-
-class NewUpload(_View):
-    key: str
-    upload: PresignedPost
-    thumbnail_url: str
-
-
-class Attachment(_View):
-    key: str
-    status: Literal["pending", "ready", "rejected"]
-    thumbnail_url: str
-    reason: str | None = None  # why it was rejected; only when rejected
-
-
-class AttachmentList(_View):
-    items: list[Attachment]
-
-
-class HtmlPage:
-    """Marker: the answer is an HTML page (the unsubscribe link is opened in a browser)."""
-
-
-# (method, path) -> (success status, its body: any one of these models (none: no body), business errors).
-ROUTES: dict[tuple[str, str], tuple[int, tuple[type, ...], tuple[int, ...]]] = {
-    ("get", "/trades"): (200, (TradeList,), ()),
-    ("get", "/users/me"): (200, (Profile,), ()),
-    ("put", "/users/me"): (200, (Profile,), ()),
-    ("put", "/users/me/subscriptions/{trade}"): (204, (), (409,)),
-    ("delete", "/users/me/subscriptions/{trade}"): (204, (), (409,)),
-    ("get", "/users/me/notifications"): (200, (NotificationPage,), ()),
-    ("post", "/leeds"): (201, (FullLeed,), (409,)),
-    ("get", "/leeds"): (200, (LeedPage,), ()),
-    ("get", "/leeds/{leed_id}"): (200, (FullLeed, PublicLeed), ()),
-    ("post", "/leeds/{leed_id}/buy"): (200, (FullLeed,), (403, 409)),
-    ("delete", "/leeds/{leed_id}"): (204, (), (403, 409)),
-    ("post", "/leeds/{leed_id}/attachments"): (201, (NewUpload,), (403, 409, 415)),
-    ("get", "/leeds/{leed_id}/attachments"): (200, (AttachmentList,), ()),
-    ("delete", "/leeds/{leed_id}/attachments/{key}"): (204, (), (403,)),
-    ("get", "/unsubscribe"): (200, (HtmlPage,), (403,)),
-    ("post", "/unsubscribe"): (200, (HtmlPage,), (403,)),
-}
-MODELS = (Error, TradeList, Profile, NotificationPage, LeedPage, FullLeed, PublicLeed, NewUpload, AttachmentList)
-
-
+POWERTOOLS_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 def route_key(method: str, path: str) -> tuple[str, str]:
     """(method, path) with parameters unnamed: the template says ``{id}`` where a handler says ``<leed_id>``."""
     return method.lower(), _PARAM.sub("{}", path)
 
 
 def complete(doc: dict[str, Any], protected: set[tuple[str, str]]) -> dict[str, Any]:
-    """Replace powertools' guesses in ``doc`` with ROUTES; ``protected``: (method, path) behind the authorizer."""
-    _, defs = models_json_schema([(m, "serialization") for m in MODELS], ref_template=REF)
+    """Finish powertools' ``doc``; ``protected``: (method, path) behind the authorizer."""
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-    for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+    for name in POWERTOOLS_SCHEMAS:
         schemas.pop(name, None)  # powertools' error shape, which we never send
-    schemas.update(defs.get("$defs", {}))
     doc["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
     for path, operations in doc.get("paths", {}).items():
         for method, operation in operations.items():
-            _operation(operation, (method, path), route_key(method, path) in protected)
+            _operation(operation, route_key(method, path), protected)
     return doc
 
 
-def _operation(operation: dict[str, Any], route: tuple[str, str], protected: bool) -> None:
-    status, models, business = ROUTES.get(route, (200, (), ()))
-    errors = set(business)
-    if protected:
+def _operation(operation: dict[str, Any], route: tuple[str, str], protected: set[tuple[str, str]]) -> None:
+    declared = {int(status): response for status, response in (operation.get("responses") or {}).items()
+                if not _is_powertools_validation(response)}
+    errors = {status for status in declared if status >= 400}
+    if route in protected:
         operation["security"] = [{"bearer": []}]
         errors.add(401)
     params = operation.get("parameters") or []
@@ -184,25 +52,22 @@ def _operation(operation: dict[str, Any], route: tuple[str, str], protected: boo
     if "requestBody" in operation:
         errors.update((400, 413, 415, 422))
     _trade_enum(params)
-    responses: dict[str, Any] = {str(status): _success(status, models, route)}
+    responses = {str(status): _without_empty_content(response)
+                 for status, response in sorted(declared.items()) if status < 400}
     for code in sorted(errors):
         responses[str(code)] = _error(code)
     operation["responses"] = responses
 
 
-def _success(status: int, models: tuple[type, ...], route: tuple[str, str]) -> dict[str, Any]:
-    if not models:
-        return {"description": "Done; no body."}
-    if models == (HtmlPage,):
-        return {"description": "An HTML page.", "content": {"text/html": {"schema": {"type": "string"}}}}
-    refs = [{"$ref": REF.format(model=m.__name__)} for m in models]
-    response: dict[str, Any] = {"description": "Success.",
-                                "content": {"application/json": {"schema": refs[0] if len(refs) == 1
-                                                                  else {"anyOf": refs}}}}
-    if status == 201 and route == ("post", "/leeds"):
-        response["headers"] = {"Location": {"description": "/leeds/{id} of the new leed.",
-                                            "schema": {"type": "string", "pattern": "^/leeds/[^/]+$"}}}
-    return response
+def _is_powertools_validation(response: dict[str, Any]) -> bool:
+    """The 422 powertools adds to every validated route, in its own shape."""
+    content = (response.get("content") or {}).get("application/json") or {}
+    return "HTTPValidationError" in str(content.get("schema", ""))
+
+
+def _without_empty_content(response: dict[str, Any]) -> dict[str, Any]:
+    """A 204 declares no body: no ``content`` at all, not an empty one."""
+    return {k: v for k, v in response.items() if not (k == "content" and not v)}
 
 
 def _error(code: int) -> dict[str, Any]:
@@ -213,7 +78,7 @@ def _error(code: int) -> dict[str, Any]:
 
 
 def _trade_enum(params: list[dict[str, Any]]) -> None:
-    """A trade is one of the catalogue (powertools cannot see the validator that says so)."""
+    """A trade path parameter is one of the catalogue (a ``str`` in the handler: an unknown one is 404)."""
     for param in params:
         if param["name"] == "trade":
             param["schema"] = {"type": "string", "enum": list(CATALOGUE), "title": "Trade"}

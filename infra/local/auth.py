@@ -5,7 +5,6 @@ Hand-written on purpose: a real JWT library would add a dependency for a token o
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -14,6 +13,7 @@ import secrets
 import time
 from typing import Any
 
+from shared import base64url
 from shared.text import cognito_username_error, refused_character
 
 TTL_SECONDS = 12 * 3600
@@ -47,11 +47,11 @@ class Tokens:
 
     def _sign(self, body: str) -> str:
         digest = hmac.new(self._secret, body.encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+        return base64url.encode(digest)
 
     def issue(self, username: str, email: str) -> str:
         claims = {"cognito:username": username, "email": email, "exp": int(time.time()) + TTL_SECONDS}
-        body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+        body = base64url.encode(json.dumps(claims).encode())
         return f"{body}.{self._sign(body)}"
 
     def verify(self, header: str | None) -> dict[str, Any] | None:
@@ -62,7 +62,7 @@ class Tokens:
         if not body or not hmac.compare_digest(signature, self._sign(body)):
             return None
         try:
-            claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+            claims = json.loads(base64url.decode(body))
         except ValueError:
             return None
         if claims.get("exp", 0) < time.time():
@@ -71,7 +71,7 @@ class Tokens:
 
 
 def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+    return base64url.encode(data)
 
 
 class JwtTokens(Tokens):
@@ -105,7 +105,7 @@ class JwtTokens(Tokens):
             return None
         payload = signing_input.partition(".")[2]
         try:
-            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            claims = json.loads(base64url.decode(payload))
         except ValueError:
             return None
         if not isinstance(claims, dict) or claims.get("token_use", "id") != "id":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from handlers import add_leed
@@ -13,9 +13,11 @@ SELLER = "sally"
 
 
 def future(days: int = 10, hour: int = 18, offset_hours: int = -5) -> datetime:
-    """A whole hour ``days`` from now, in a fixed UTC offset (New York winter by default)."""
+    """A whole hour ``days`` from now, in a fixed UTC offset (New York winter by default). The day counts from
+    today's UTC date whatever the offset, so leeds built with different offsets keep their intended order at
+    any time of day (counted from the offset's own date, they swapped between 00:00 and 08:00 UTC)."""
     tz = timezone(timedelta(hours=offset_hours))
-    day = (datetime.now(tz) + timedelta(days=days)).date()
+    day = (datetime.now(UTC) + timedelta(days=days)).date()
     return datetime(day.year, day.month, day.day, hour, tzinfo=tz)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from jinja2 import UndefinedError
 
-from shared.emails import render_email
 from shared.formatting import dollars, header_safe, when
 from shared.mail import Pacer
+from shared.rendering import render_email
 
 LEED = {"id": "abc", "title": "<i>DJ</i> & co", "trade_label": "DJ", "when": "Fri 5 Dec 2025, 18:00-22:00 (UTC)",
         "zip": "90210", "price": "$25.00", "seller": "sally", "url": "https://x/leeds/abc"}

@@ -69,7 +69,7 @@ def _users(now: str) -> list[dict[str, Any]]:
         email = f"{username}@{DEMO_DOMAIN}"
         items.append({**db.profile_key(username), "username": username, "email": email, "name": name,
                       "created_at": now})
-        items += [subscription_item(username, email, name, trade, now) for trade in trades]
+        items += [subscription_item(username, trade, email, name, now) for trade in trades]
     return items
 
 

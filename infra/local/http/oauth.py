@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from jinja2 import Environment, FileSystemLoader
 
 from infra import cfn
+from shared import base64url
 
 CODE_TTL = 300
 TOKEN_TTL = 3600  # Cognito's default id/access token validity
@@ -187,7 +188,7 @@ class LocalOAuth:
         if grant is None or grant["expires"] < self._clock() or grant["redirect_uri"] != form["redirect_uri"]:
             return _json(400, {"error": "invalid_grant"})
         digest = hashlib.sha256(form["code_verifier"].encode()).digest()
-        if not secrets.compare_digest(base64.urlsafe_b64encode(digest).decode().rstrip("="), grant["challenge"]):
+        if not secrets.compare_digest(base64url.encode(digest), grant["challenge"]):
             return _json(400, {"error": "invalid_grant"})
         refresh = secrets.token_urlsafe(48)
         session = {k: grant[k] for k in ("username", "email", "scope")}

@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from shared import warm_caches
 from shared.formatting import header_safe
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -28,6 +29,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+warm_caches.forgets(environment.cache_clear)
 
 
 def render_email(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
