@@ -100,3 +100,18 @@ class FakeContext:
 @pytest.fixture
 def lambda_context() -> FakeContext:
     return FakeContext()
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``-n N``: tests spread one by one as xdist's ``load`` does, except the browser tests (``tests/browser``),
+    which all go to one worker so one local stack and one Chromium serve them. Hand-made because xdist's
+    ``loadgroup`` (the ``xdist_group`` mark) does not group under pytest 9, whose node ids it can no longer tag."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/browser" if nodeid.startswith("tests/browser/") else nodeid
+
+    return BrowserTestsTogether(config, log)

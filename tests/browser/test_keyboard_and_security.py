@@ -7,12 +7,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.app import post_leed, unique
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.app import fill_post_form, post_leed, unique
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 
 def test_sign_in_comes_back_to_the_page_and_sign_out_forgets_the_user(open_app):

@@ -12,8 +12,6 @@ from playwright.sync_api import expect
 
 from tests.browser.app import post_leed, unique
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 # Until the thumbnail exists its pre-signed GET answers 404 (403 where the reader may not list the bucket): the
 # page polls it, and Chromium logs each miss.
 THUMBNAIL_NOT_YET = {403, 404}
