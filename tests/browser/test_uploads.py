@@ -34,6 +34,10 @@ def test_upload_shows_progress_then_the_thumbnail(open_app):
     title = "Photo booth"
     seller = seller_with_leed(open_app, title)
     page = seller.page
+    page.get_by_label("Add a photo").set_input_files(  # over the policy's 10 MiB: refused before any transfer
+        files=[{"name": "huge.png", "mimeType": "image/png", "buffer": b"\0" * (10 * 1024 * 1024 + 1)}])
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("alert")).to_contain_text("under 10 MB")
     page.get_by_label("Add a photo").set_input_files(
         files=[{"name": "booth.png", "mimeType": "image/png", "buffer": png()}])
     page.get_by_role("button", name="Upload").click()
