@@ -115,3 +115,12 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             return "tests/browser" if nodeid.startswith("tests/browser/") else nodeid
 
     return BrowserTestsTogether(config, log)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line, once, when the browser tests were skipped for want of a Chromium (or Playwright): the reason
+    ``tests/browser/conftest.py`` gave them, which says how to get one."""
+    reasons = {report.longrepr[2].removeprefix("Skipped: ") for report in terminalreporter.stats.get("skipped", [])
+               if report.nodeid.startswith("tests/browser/") and isinstance(report.longrepr, tuple)}
+    for reason in sorted(r for r in reasons if r.startswith("browser tests skipped")):
+        terminalreporter.write_line(reason)
