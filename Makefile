@@ -26,10 +26,9 @@ $(STAMP): pyproject.toml
 dev: $(STAMP)
 	$(PY) -m infra.local dev
 
-# --dist loadgroup: the browser tests (tests/browser, xdist_group "browser") share one worker, so one local
-# stack and one Chromium serve them all; every other test is spread as before.
+# The browser tests (tests/browser) all run on one worker, with one stack and one Chromium (tests/conftest.py).
 test: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2
 
 # checkov over infra/template.yaml (settings in .checkov.yaml).
 $(CHECK_STAMP):

@@ -99,3 +99,27 @@ class FakeContext:
 @pytest.fixture
 def lambda_context() -> FakeContext:
     return FakeContext()
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``-n N``: tests spread one by one as xdist's ``load`` does, except the browser tests (``tests/browser``),
+    which all go to one worker so one local stack and one Chromium serve them. Hand-made because xdist's
+    ``loadgroup`` (the ``xdist_group`` mark) does not group under pytest 9, whose node ids it can no longer tag."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/browser" if nodeid.startswith("tests/browser/") else nodeid
+
+    return BrowserTestsTogether(config, log)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line, once, when the browser tests were skipped for want of a Chromium (or Playwright): the reason
+    ``tests/browser/conftest.py`` gave them, which says how to get one."""
+    reasons = {report.longrepr[2].removeprefix("Skipped: ") for report in terminalreporter.stats.get("skipped", [])
+               if report.nodeid.startswith("tests/browser/") and isinstance(report.longrepr, tuple)}
+    for reason in sorted(r for r in reasons if r.startswith("browser tests skipped")):
+        terminalreporter.write_line(reason)

@@ -92,9 +92,8 @@ class JwtTokens(Tokens):
         return f"{signing_input}.{self._sign(signing_input)}"
 
     def issue(self, username: str, email: str) -> str:
-        now = int(self._clock())
-        return self.encode({"cognito:username": username, "email": email, "email_verified": True,
-                            "token_use": "id", "iat": now, "exp": now + TTL_SECONDS})
+        """``POST /_local/token``'s token: the two claims handlers read, as before, in the JWT shape."""
+        return self.encode({"cognito:username": username, "email": email, "exp": int(self._clock()) + TTL_SECONDS})
 
     def verify(self, header: str | None) -> dict[str, Any] | None:
         token = (header or "").removeprefix("Bearer ").strip()

@@ -1,7 +1,8 @@
 """Browser tests: the web app in a real Chromium (the system's: Playwright's own download needs the internet),
 against one local stack per test session, with one browser shared by every test.
 
-No Chromium: every test here is skipped, and one line says how to get one. ``LEEDZ_CHROMIUM`` names the
+No Chromium: every test here is skipped, and one line says how to get one (``tests/conftest.py`` prints it:
+under xdist only the root conftest runs in the process that reports). ``LEEDZ_CHROMIUM`` names the
 executable (default ``/usr/bin/chromium``, Debian's ``apt-get install chromium``).
 """
 
@@ -42,11 +43,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if HERE in Path(item.fspath).parents:
             item.add_marker(pytest.mark.skip(reason=MISSING))
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if MISSING and not hasattr(terminalreporter.config, "workerinput"):
-        terminalreporter.write_line(MISSING)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -7,12 +7,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.app import post_leed, unique
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -100,3 +97,15 @@ def test_an_expired_session_signs_in_again_and_comes_back(open_app):
     app.sign_in(unique("exp"))
     assert page.url.endswith("/notifications")
     app.heading("Notifications")
+
+
+def test_a_deployment_without_sign_in_still_browses_and_says_why_it_cannot_post(open_app, web_stack):
+    config = web_stack.http.get(f"{web_stack.web}/config.json", timeout=10).json()
+    app = open_app("/nowhere")
+    app.page.route("**/config.json", lambda route: route.fulfill(json={**config, "auth": None}))
+    app.goto("/?trade=dj")
+    app.heading("Browse leedz")
+    expect(app.page.get_by_role("button", name="Sign in")).to_have_count(0)
+    app.goto("/post")
+    app.heading("Sign-in unavailable")
+    expect(app.page.get_by_role("alert")).to_contain_text("Sign-in is not available")

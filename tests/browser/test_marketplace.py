@@ -4,13 +4,12 @@ browser context) buys it, then the buyer sees the address and details and both h
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.app import fill_post_form, post_leed, unique
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 
 def test_sign_in_comes_back_to_the_page_and_sign_out_forgets_the_user(open_app):
@@ -36,6 +35,8 @@ def test_post_browse_buy_and_both_sides_hear_of_it(open_app, web_stack):
                         details="Call Pat at 555-0100")
     expect(seller.page.get_by_text(f"{address}, 94110")).to_be_visible()
     expect(seller.page.get_by_role("button", name="Withdraw")).to_be_visible()
+    seller.page.get_by_role("link", name="Notifications").click()  # open before the sale: Refresh shows it
+    expect(seller.page.get_by_text("Nothing yet")).to_be_visible()
 
     buyer = open_app("/", user=buyer_name)
     page = buyer.page
@@ -55,11 +56,12 @@ def test_post_browse_buy_and_both_sides_hear_of_it(open_app, web_stack):
     expect(page.get_by_text(f"{address}, 94110")).to_be_visible()
 
     assert web_stack.wait_idle()
+    seller.page.get_by_role("button", name="Refresh").click()
+    buyer.page.get_by_role("link", name="Notifications").click()
     for app, who in ((seller, "seller"), (buyer, "buyer")):
-        app.page.get_by_role("link", name="Notifications").click()
         app.heading("Notifications")
         item = app.page.get_by_role("listitem").filter(has=app.page.get_by_role("link", name="See the leed"))
-        expect(item.first, f"the {who}'s notification").to_be_visible()
+        expect(item.first, f"the {who}'s notification").to_contain_text(title)
     seller.page.get_by_role("link", name="See the leed").first.click()
     expect(seller.page.get_by_text(buyer_name)).to_be_visible()  # the seller now sees who bought it
     assert leed_id in seller.page.url
@@ -98,3 +100,35 @@ def test_validation_errors_sit_beside_their_fields_and_a_conflict_above_the_form
     expect(page.get_by_role("alert")).to_be_visible()
     expect(page.get_by_role("alert")).not_to_contain_text("Please correct")
     assert "/post" in page.url
+
+
+def test_subscribe_on_me_then_unsubscribe_from_the_email_link(open_app, web_stack):
+    name = unique("sue")
+    fan = open_app("/me", user=name)
+    page = fan.page
+    toggle = page.get_by_role("switch", name="Face painting")
+    expect(toggle).not_to_be_checked()
+    with page.expect_response(lambda r: r.request.method == "PUT" and "/subscriptions/face-painting" in r.url):
+        toggle.check()
+    page.reload()  # saved on the server, not just ticked
+    expect(page.get_by_role("switch", name="Face painting")).to_be_checked()
+
+    seller = web_stack.token(unique("fay"))
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=12)
+    body = {"trade": "face-painting", "title": "Face painting at a fair", "start": start.isoformat(),
+            "end": (start + timedelta(hours=2)).isoformat(), "price_cents": 1500, "details": "",
+            "location": {"address": f"{unique('')} Fair Grounds", "zip": "30301"}}
+    web_stack.http.post(f"{web_stack.api}/leeds", json=body, timeout=30,
+                        headers={"Authorization": f"Bearer {seller}"}).raise_for_status()
+    assert web_stack.wait_idle()
+    address = f"{name}@example.com"
+    emails = [e for e in web_stack.get_json(f"/_local/emails?to={address}")["items"] if address in e["to"]]
+    links = [m.group(0) for e in emails for m in re.finditer(r"https?://\S+/unsubscribe\?token=[^\s\"'<>]+", e["text"])]
+    assert links, emails  # the new-leed email, with its unsubscribe link
+    token = parse_qs(urlsplit(links[0]).query)["token"][0]
+
+    visitor = open_app(f"/unsubscribe?token={token}")  # the link's token, in the app, signed out
+    visitor.page.get_by_role("button", name="Unsubscribe").click()
+    expect(visitor.page.get_by_role("status")).to_contain_text("You are unsubscribed")
+    page.reload()
+    expect(page.get_by_role("switch", name="Face painting")).not_to_be_checked()

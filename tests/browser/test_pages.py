@@ -3,12 +3,9 @@ finds no serious or critical violation, and nothing reaches the console (the fix
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.app import App, post_leed, unique
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 
 def visit(app: App, path: str, heading: str, ready: str) -> None:

@@ -12,8 +12,6 @@ from playwright.sync_api import expect
 
 from tests.browser.app import post_leed, unique
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 # Until the thumbnail exists its pre-signed GET answers 404 (403 where the reader may not list the bucket): the
 # page polls it, and Chromium logs each miss.
 THUMBNAIL_NOT_YET = {403, 404}
@@ -36,6 +34,10 @@ def test_upload_shows_progress_then_the_thumbnail(open_app):
     title = "Photo booth"
     seller = seller_with_leed(open_app, title)
     page = seller.page
+    page.get_by_label("Add a photo").set_input_files(  # over the policy's 10 MiB: refused before any transfer
+        files=[{"name": "huge.png", "mimeType": "image/png", "buffer": b"\0" * (10 * 1024 * 1024 + 1)}])
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("alert")).to_contain_text("under 10 MB")
     page.get_by_label("Add a photo").set_input_files(
         files=[{"name": "booth.png", "mimeType": "image/png", "buffer": png()}])
     page.get_by_role("button", name="Upload").click()

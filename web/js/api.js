@@ -30,6 +30,16 @@ function errorFrom(resp, body) {
   return new ApiError(resp.status, code, message, fieldsOf(body?.details));
 }
 
+/** Leave for sign-in; the error stands for this request meanwhile (or says why sign-in is impossible). */
+async function signInOr401(message) {
+  try {
+    await signIn();
+  } catch (error) {
+    throw new ApiError(401, 'unauthorized', error.message);
+  }
+  throw new ApiError(401, 'unauthorized', message);
+}
+
 /**
  * `auth: false` for public routes: no Authorization header, so a GET stays a simple request (no preflight).
  * Resolves to the parsed JSON body, or null for a 204.
@@ -42,10 +52,7 @@ export async function request(method, path, { body, query, auth = true } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const bearer = auth ? token() : null;
-  if (auth && !bearer) {
-    await signIn();
-    throw new ApiError(401, 'unauthorized', 'Signing you in…');
-  }
+  if (auth && !bearer) await signInOr401('Signing you in…');
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   let resp;
   try {
@@ -58,8 +65,7 @@ export async function request(method, path, { body, query, auth = true } = {}) {
   if (resp.ok) return parsed;
   if (resp.status === 401 && auth) {
     forgetToken();
-    await signIn();
-    throw new ApiError(401, 'unauthorized', 'Your session ended. Signing you in again…');
+    await signInOr401('Your session ended. Signing you in again…');
   }
   throw errorFrom(resp, parsed);
 }

@@ -35,6 +35,7 @@ function here() {
 /** Leave for the sign-in page; come back to `returnTo` (the current page by default) once signed in. */
 export async function signIn(returnTo = here()) {
   const { auth } = config();
+  if (!auth) throw new Error('Sign-in is not available on this server (its config has no "auth").');
   const verifier = randomString(48);
   const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
   const state = randomString(16);

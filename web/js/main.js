@@ -1,6 +1,6 @@
 // Start: read /config.json, then render the page the location names. Pages load their own data from api.js.
 import { html, render, useEffect, useState } from './vendor.js';
-import { loadConfig } from './config.js';
+import { config, loadConfig } from './config.js';
 import { CALLBACK_PATH, completeSignIn, isSignedIn, signIn, signOut } from './auth.js';
 import { profile } from './api.js';
 import { interceptLinks, navigate, useLocation } from './router.js';
@@ -22,6 +22,7 @@ function Account() {
   useEffect(() => {
     if (signedIn) profile().then((me) => setName(me.name || me.username), () => setName(null));
   }, [signedIn]);
+  if (!config().auth) return null;
   if (!signedIn) return html`<button type="button" class="link-button" onClick=${() => signIn()}>Sign in</button>`;
   return html`<span class="account">${name && html`<span class="who">Signed in as <strong>${name}</strong></span>`}
     <button type="button" class="link-button" onClick=${signOut}>Sign out</button></span>`;
@@ -50,7 +51,9 @@ function Callback({ query }) {
 /** Pages that only make sense signed in go to sign-in first (not after the user filled a form). */
 function SignedIn({ children }) {
   const signedIn = isSignedIn();
-  useEffect(() => { if (!signedIn) signIn(); }, [signedIn]);
+  const [error, setError] = useState(null);
+  useEffect(() => { if (!signedIn) signIn().catch(setError); }, [signedIn]);
+  if (error) return html`<${Page} title="Sign-in unavailable"><${ErrorMessage} error=${error} /><//>`;
   return signedIn ? children : html`<${Loading} what="Signing you in" />`;
 }
 

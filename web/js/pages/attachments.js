@@ -6,6 +6,7 @@ import { ApiError, del, get, post, uploadToS3 } from '../api.js';
 import { Confirm, ErrorMessage, Loading, useLoad } from '../ui.js';
 
 const TYPES = ['image/jpeg', 'image/png', 'image/gif'];
+const MAX_BYTES = 10 * 1024 * 1024;
 const POLL_MS = 1000;
 const POLL_FOR_MS = 90_000;
 
@@ -52,6 +53,9 @@ function Uploader({ leedId, onDone }) {
     if (!file) return setState({ phase: 'idle', progress: 0, error: new ApiError(0, 'input', 'Choose a photo first.') });
     if (!TYPES.includes(file.type)) {
       return setState({ phase: 'idle', progress: 0, error: new ApiError(415, 'input', 'Choose a JPEG, PNG or GIF image.') });
+    }
+    if (file.size > MAX_BYTES) {  // the upload policy's cap: S3 would refuse it after the whole transfer
+      return setState({ phase: 'idle', progress: 0, error: new ApiError(413, 'input', 'Choose a photo under 10 MB.') });
     }
     try {
       setState({ phase: 'uploading', progress: 0, error: null });

@@ -56,6 +56,6 @@ export function Browse({ query }) {
     ${trades.loading && html`<${Loading} what="Loading trades" />`}
     <${ErrorMessage} error=${trades.error} />
     ${trades.data && html`<${Trades} trades=${trades.data} current=${trade} />`}
-    ${trade && trades.data && html`<${TradeLeeds} trade=${trade} query=${query} />`}
+    ${trade && html`<${TradeLeeds} trade=${trade} query=${query} />`}
   <//>`;
 }

@@ -28,9 +28,9 @@ export function MyLeeds({ query }) {
   return html`<${Page} title="My leeds">
     <nav class="tabs" aria-label="Which leedz">${ROLES.map(([value, label]) => html`<a key=${value}
       href=${`/me/leeds?role=${value}`} aria-current=${value === role ? 'page' : undefined}>${label}</a>`)}</nav>
-    ${missing && html`<p class="alert note" role="note">This server cannot list your leedz yet.
-      ${role === 'seller' ? ' Shown: the ones still for sale, found by browsing every trade.' : ''}
-      Your totals are on <a href="/me">your page</a>.</p>`}
+    ${missing && html`<p class="alert note" role="note">${'This server cannot list your leedz yet. '}
+      ${role === 'seller' ? 'Shown: the ones still for sale, found by browsing every trade. ' : ''}
+      ${'Your totals are on '}<a href="/me">your page</a>.</p>`}
     <${PagedLeeds} fetchPage=${fetchPage} reset=${role} label=${role === 'seller' ? 'Leedz I posted' : 'Leedz I bought'}
       empty=${role === 'seller' ? 'You have no leedz to show.' : 'No bought leedz to show.'} />
   <//>`;
