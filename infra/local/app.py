@@ -102,7 +102,7 @@ class LocalStack:
         self.cors_preflight = gateway_config.cors_preflight(resolver)
         api = f"http://127.0.0.1:{self.settings.api_port}"
         client = oauth.registered_client(template, resolver.resolve)  # Cognito's endpoints for the web app
-        self.oauth = oauth.LocalOAuth(client, self.tokens.encode, issuer=api) if client else None
+        self.oauth = oauth.LocalOAuth(client, self.tokens.encode, api, self.state.grants) if client else None
         self.web.config = webapp.app_config(api, client, api, self.endpoint, self.endpoint)
         self._clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
                          for s in ("dynamodb", "sqs", "s3", "ses")}

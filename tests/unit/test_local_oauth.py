@@ -16,6 +16,7 @@ from infra import cfn
 from infra.local.auth import JwtTokens
 from infra.local.http.oauth import CODE_TTL, Client, LocalOAuth, registered_client
 from infra.local.sam.resolver import Resolver
+from infra.local.state import State
 
 APP = "http://127.0.0.1:3002"
 CLIENT = Client("web-client", (f"{APP}/auth/callback",), (f"{APP}/",), ("openid", "email", "profile"))
@@ -44,7 +45,7 @@ def tokens(clock: Clock) -> JwtTokens:
 
 @pytest.fixture
 def oauth(tokens: JwtTokens, clock: Clock) -> LocalOAuth:
-    return LocalOAuth(CLIENT, tokens.encode, issuer="http://127.0.0.1:3000", clock=clock)
+    return LocalOAuth(CLIENT, tokens.encode, "http://127.0.0.1:3000", State().grants, clock=clock)
 
 
 def _params(**overrides: str) -> dict[str, str]:

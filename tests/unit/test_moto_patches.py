@@ -78,3 +78,20 @@ def test_moto_reset():
     from moto.moto_api import _internal
 
     assert callable(_internal.moto_api_backend.reset)  # aws/emulator.py's reset
+
+
+def test_what_durable_saves_through():
+    """``aws/durable.py``: the backends' write methods it notes, the reads it saves from, the WSGI entry it
+    flushes at, and the backend registries it loads saved data into."""
+    from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+    from moto.s3.models import FakeKey, S3Backend, s3_backends
+
+    assert _params(DynamoDBBackend.update_item)[:3] == ["self", "table_name", "key"]
+    assert _params(S3Backend.put_object)[:4] == ["self", "bucket_name", "key_name", "value"]
+    assert "disable_notification" in _params(S3Backend.put_object)
+    assert _params(S3Backend.delete_object)[:3] == ["self", "bucket_name", "key_name"]
+    assert _params(S3Backend.get_object)[:3] == ["self", "bucket_name", "key_name"]
+    assert _params(DomainDispatcherApplication.__call__) == ["self", "environ", "start_response"]
+    assert {"value", "metadata", "set_metadata"} <= set(dir(FakeKey))
+    assert dynamodb_backends["123456789012"]["us-east-1"] is not None and s3_backends["123456789012"]["global"]

@@ -15,14 +15,13 @@ import hashlib
 import json
 import re
 import secrets
-import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader
@@ -94,13 +93,20 @@ def _redirect(url: str, params: dict[str, str]) -> Answer:
     return Answer(302, {"Location": f"{url}{'&' if '?' in url else '?'}{query}", "Cache-Control": "no-store"}, b"")
 
 
+class GrantStore(Protocol):
+    """Where codes and refresh tokens are kept (``state/grants.py``): the endpoints keep no state of their own."""
+
+    def put(self, kind: str, token: str, value: dict[str, Any]) -> None: ...
+
+    def get(self, kind: str, token: str) -> dict[str, Any] | None: ...
+
+    def take(self, kind: str, token: str) -> dict[str, Any] | None: ...
+
+
 class LocalOAuth:
-    def __init__(self, client: Client, sign: Callable[[dict[str, Any]], str], issuer: str,
+    def __init__(self, client: Client, sign: Callable[[dict[str, Any]], str], issuer: str, grants: GrantStore,
                  clock: Callable[[], float] = time.time) -> None:
-        self.client, self._sign, self._issuer, self._clock = client, sign, issuer, clock
-        self._codes: dict[str, dict[str, Any]] = {}
-        self._refresh: dict[str, dict[str, Any]] = {}
-        self._lock = threading.Lock()
+        self.client, self._sign, self._issuer, self._grants, self._clock = client, sign, issuer, grants, clock
 
     def handle(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes) -> Answer:
         params = dict(parse_qsl(query, keep_blank_values=True))
@@ -144,9 +150,9 @@ class LocalOAuth:
             return self._html(200, hidden=hidden, form_action=origin(redirect), errors=errors,
                               username=username, email=email)
         code = secrets.token_urlsafe(32)
-        with self._lock:
-            self._codes[code] = {"redirect_uri": redirect, "challenge": p["code_challenge"], "username": username,
-                                 "email": email, "scope": " ".join(scopes), "expires": self._clock() + CODE_TTL}
+        self._grants.put("code", code, {"redirect_uri": redirect, "challenge": p["code_challenge"],
+                                        "username": username, "email": email, "scope": " ".join(scopes),
+                                        "expires": self._clock() + CODE_TTL})
         return _redirect(redirect, {"code": code, "state": state})
 
     def _html(self, status: int, form_action: str = "", **context: Any) -> Answer:
@@ -173,8 +179,7 @@ class LocalOAuth:
         if grant == "authorization_code":
             return self._exchange(form)
         if grant == "refresh_token":
-            with self._lock:
-                session = self._refresh.get(form.get("refresh_token", ""))
+            session = self._grants.get("refresh", form.get("refresh_token", ""))
             if session is None or session["expires"] < self._clock():
                 return _json(400, {"error": "invalid_grant"})
             return _json(200, self._tokens(session, refresh=None))
@@ -183,8 +188,7 @@ class LocalOAuth:
     def _exchange(self, form: dict[str, str]) -> Answer:
         if not all(form.get(k) for k in ("code", "redirect_uri", "code_verifier")):
             return _json(400, {"error": "invalid_request"})
-        with self._lock:  # popped whatever follows: a code is spent by its first use, right or wrong
-            grant = self._codes.pop(form["code"], None)
+        grant = self._grants.take("code", form["code"])  # spent by its first use, right or wrong
         if grant is None or grant["expires"] < self._clock() or grant["redirect_uri"] != form["redirect_uri"]:
             return _json(400, {"error": "invalid_grant"})
         digest = hashlib.sha256(form["code_verifier"].encode()).digest()
@@ -192,8 +196,7 @@ class LocalOAuth:
             return _json(400, {"error": "invalid_grant"})
         refresh = secrets.token_urlsafe(48)
         session = {k: grant[k] for k in ("username", "email", "scope")}
-        with self._lock:
-            self._refresh[refresh] = {**session, "expires": self._clock() + REFRESH_TTL}
+        self._grants.put("refresh", refresh, {**session, "expires": self._clock() + REFRESH_TTL})
         return _json(200, self._tokens(session, refresh))
 
     def _tokens(self, session: dict[str, Any], refresh: str | None) -> dict[str, Any]:

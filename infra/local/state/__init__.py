@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.local.state import stats
+from infra.local.state.grants import Grants
 from infra.local.state.history import History
 from infra.local.state.mailbox import Mailbox
 from infra.local.state.saved import SavedData
@@ -22,6 +23,7 @@ class State:
         self.mailbox = Mailbox(self.store)
         self.history = History(self.store)
         self.saved = SavedData(self.store)
+        self.grants = Grants(self.store)
 
     @classmethod
     def at(cls, path: str) -> State:

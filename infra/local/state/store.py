@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS items (         -- DynamoDB items as the emulator hol
 CREATE TABLE IF NOT EXISTS objects (       -- S3 objects: bytes and metadata
     bucket TEXT NOT NULL, key TEXT NOT NULL, body BLOB NOT NULL, metadata TEXT NOT NULL,
     PRIMARY KEY (bucket, key));
+CREATE TABLE IF NOT EXISTS grants (        -- sign-in codes and refresh tokens the local OAuth endpoints issued
+    kind TEXT NOT NULL, token TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, token));
 CREATE TABLE IF NOT EXISTS secrets (       -- signing keys, so tokens stay valid across restarts
     name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
