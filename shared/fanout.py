@@ -36,7 +36,7 @@ def batches_per_invocation() -> int:
     return max(1, int(config.optional("FANOUT_BATCHES_PER_INVOCATION", "100")))
 
 
-def template_name(leed_id: str) -> str:
+def ses_template_name(leed_id: str) -> str:
     return f"leedz-new-leed-{leed_id}"
 
 
@@ -53,7 +53,7 @@ def _leed_context(leed: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _make_template(leed: dict[str, Any]) -> str:
+def _make_ses_template(leed: dict[str, Any]) -> str:
     """Render the leed's email once; the personal parts stay SES placeholders. The HTML part takes
     ``name_html`` (escaped by us) so the name is escaped in HTML and left as typed in the text part: SES does
     not escape replacement data in the HTML part ("SES doesn't escape HTML content when rendering the HTML
@@ -62,8 +62,8 @@ def _make_template(leed: dict[str, Any]) -> str:
                 "unsubscribe_url": Markup("{{unsubscribe_url}}")}
     subject, html, _ = render_email("new_leed", html_ctx)
     _, _, text = render_email("new_leed", {**html_ctx, "recipient_name": "{{name}}"})
-    name = template_name(leed["id"])
-    mail.ensure_template(name, subject, html, text)
+    name = ses_template_name(leed["id"])
+    mail.ensure_ses_template(name, subject, html, text)
     return name
 
 
@@ -90,7 +90,7 @@ class _Run:
     def __init__(self, leed: dict[str, Any], context: LambdaContext | None) -> None:
         self.leed = leed
         self.context = context
-        self.template: str | None = None
+        self.ses_template: str | None = None
         self.pacer: mail.Pacer | None = None
 
     def send_batch(self, unit: dict[str, Any]) -> dict[str, Any]:
@@ -99,11 +99,11 @@ class _Run:
         recipients = [s for s in subscribers if s.get("email") and s["username"] != self.leed["seller"]]
         accepted = 0
         if recipients:
-            if self.template is None:
-                self.template = _make_template(self.leed)
+            if self.ses_template is None:
+                self.ses_template = _make_ses_template(self.leed)
             if self.pacer is None:
                 self.pacer = mail.Pacer(mail.max_send_rate())
-            accepted = mail.send_bulk(self.template, [(s["email"], _personal(s)) for s in recipients], self.pacer)
+            accepted = mail.send_bulk(self.ses_template, [(s["email"], _personal(s)) for s in recipients], self.pacer)
         metrics.add_metric(name="FanoutEmails", unit="Count", value=accepted)
         return {"next": after, "sent": accepted}
 
@@ -112,7 +112,7 @@ class _Run:
 
 
 def _clean_up(unit: dict[str, Any]) -> dict[str, Any]:
-    return {"deleted": mail.delete_template(template_name(unit["leed_id"]))}
+    return {"deleted": mail.delete_ses_template(ses_template_name(unit["leed_id"]))}
 
 
 def _self_invoke(unit: dict[str, Any]) -> dict[str, Any]:

@@ -74,7 +74,7 @@ def send_one(to: str, subject: str, html: str, text: str) -> str:
     return resp["MessageId"]
 
 
-def ensure_template(name: str, subject: str, html: str, text: str) -> None:
+def ensure_ses_template(name: str, subject: str, html: str, text: str) -> None:
     """Create the SES template, or leave it if a retry already made it (same name, same content)."""
     try:
         clients.ses().create_template(Template={
@@ -85,7 +85,7 @@ def ensure_template(name: str, subject: str, html: str, text: str) -> None:
             raise
 
 
-def delete_template(name: str) -> bool:
+def delete_ses_template(name: str) -> bool:
     """SES keeps at most 20,000 templates per account, so a finished fan-out removes its own. Looks first:
     deleting a template that is not there is an error on some SES implementations (moto among them)."""
     try:

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import Router
 
 from handlers import add_leed, delete_leed, get_profile, list_leeds, subscribe, unsubscribe, update_profile
-from shared import api
+from shared import api, responses
 from tests.apigw import call, proxy_event
 from tests.integration.leed_factory import SELLER, post, table_without_profiles
 
@@ -45,7 +45,7 @@ def test_withdrawing_answers_204_with_no_body(invocations, lambda_context):
 
 
 @pytest.mark.parametrize("answer", [
-    lambda: api.json_response(204, {"stray": True}),
+    lambda: responses.json_response(204, {"stray": True}),
     lambda: Response(204, content_types.APPLICATION_JSON, "null"),
     lambda: Response(204, content_types.TEXT_PLAIN, "text"),
     lambda: Response(204, body="text", headers={"content-type": "text/plain"}),

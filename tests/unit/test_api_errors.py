@@ -144,7 +144,7 @@ def test_nested_json_the_parser_handles_is_a_validation_error(lambda_context):
 
 
 def test_nesting_depth_ignores_brackets_in_strings():
-    from shared.api import _nesting_depth
+    from shared.request_body import nesting_depth as _nesting_depth
 
     assert _nesting_depth('{"a": "[[[{{{\\"]]]", "b": [[1]]}') == 3
     assert _nesting_depth("[]") == 1
