@@ -5,8 +5,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
 from shared import uploads
-from shared.api import caller, entrypoint, make_app, no_content
+from shared.api import caller, entrypoint, make_app
 from shared.contract import answers
+from shared.responses import no_content
 
 router = Router()
 
