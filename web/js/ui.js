@@ -79,10 +79,10 @@ export function useLoad(load, deps) {
     setState((s) => ({ ...s, loading: true }));
     load().then(
       (data) => live && setState({ data, error: null, loading: false }),
-      (error) => live && setState({ data: undefined, error, loading: false }),
+      (error) => live && setState((s) => ({ data: s.data, error, loading: false })), // a failed refresh keeps what was shown
     );
     return () => { live = false; };
-  }, deps); // eslint-disable-line react-hooks/exhaustive-deps
+  }, deps); // the caller's deps decide when `load` runs again
   useEffect(run, [run]);
   const setData = (data) => setState((s) => ({ ...s, data }));
   return { ...state, reload: run, setData };
