@@ -15,7 +15,7 @@ SAM_VERSION := 1.170.0
 SAM_VENV := .cache/venv-sam
 SAM_STAMP := $(SAM_VENV)/.installed-$(SAM_VERSION)
 
-.PHONY: dev test lint check clean
+.PHONY: dev test lint check clean build deploy
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,13 +44,50 @@ $(SAM_STAMP):
 # are needed, so none are given; then checkov, which fails on any unskipped finding.
 SAM_OFFLINE := env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
 	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/sam
-check: $(CHECK_STAMP) $(SAM_STAMP)
+check: $(CHECK_STAMP) $(SAM_STAMP) build
 	$(SAM_OFFLINE) validate -t infra/template.yaml
 	$(SAM_OFFLINE) validate --lint -t infra/template.yaml
 	CKV_SKIP_PACKAGE_UPDATE_CHECK=true $(CHECK_VENV)/bin/checkov --config-file .checkov.yaml
+
+# ---------------------------------------------------------------- build and deploy (issue 15)
+# `make build` is `sam build` (settings in samconfig.toml: --build-in-source, parallel) followed by the check of
+# what it built (infra/artifacts.py: handlers and templates inside every function, extensions for cpython-312
+# on aarch64, sizes under Lambda's limits). No Docker and no python3.12 needed: every function and the layer
+# use BuildMethod: makefile, so SAM runs the two `build-*` targets below (with ARTIFACTS_DIR set) instead of its
+# python_pip builder, which stops unless the runtime's exact interpreter is on PATH and has no way to ask pip
+# for another platform's wheels itself. The layer gets binary wheels for the template's runtime and
+# architecture from pip's own --platform/--python-version/--implementation/--only-binary options, the way
+# Lambda's docs build packages on a different OS or architecture: it works the same on an x86 Linux laptop, a
+# Mac or an arm64 host. `--build-in-source` matters: by default SAM first copies CodeUri (the repo root,
+# .venv and .cache included: 1 GB) to a scratch directory, once per function.
+BUILD_DIR := .aws-sam/build
+SAM := env SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam
+LAMBDA_PYTHON := 3.12
+LAMBDA_PLATFORM := manylinux2014_aarch64
+FUNCTION_CODE := handlers controllers shared templates
+
+build: $(STAMP) $(SAM_STAMP)
+	env -u AWS_PROFILE AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(SAM) build
+	$(PY) -m infra.artifacts $(BUILD_DIR)
+
+# --no-compile: pip would write .pyc files for the interpreter running it (3.11 here), which 3.12 never reads.
+build-DependenciesLayer: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile --only-binary=:all: \
+		--platform $(LAMBDA_PLATFORM) --implementation cp --python-version $(LAMBDA_PYTHON) \
+		--target "$(ARTIFACTS_DIR)/python" -r requirements.txt
+
+# Every function: the code packages of the repo root (CodeUri), without caches; libraries come from the layer.
+build-%:
+	tar -cf - --exclude=__pycache__ --exclude='*.pyc' $(FUNCTION_CODE) | tar -xf - -C "$(ARTIFACTS_DIR)"
+
+# `sam deploy` with samconfig.toml; the first time (no parameters saved yet) guided, which asks for the
+# parameters (SenderEmail, PublicBaseUrl, AdminEmail, ...) and saves them there. Then the URLs to use.
+deploy: build
+	if grep -q '^parameter_overrides' samconfig.toml; then $(SAM) deploy; else $(SAM) deploy --guided; fi
+	$(PY) -m infra.outputs
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) .cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .cache .ruff_cache build .aws-sam *.egg-info
