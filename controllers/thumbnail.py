@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import clients, config, thumbnails
-from shared.observability import logger, metrics
+from shared.observability import logger, metrics, traced
 
 
 def temp_path(request_id: str, index: int, key: str) -> Path:
@@ -39,6 +39,7 @@ def convert(bucket: str, key: str, temp: Path, output_bucket: str) -> int:
 
 @metrics.log_metrics
 @logger.inject_lambda_context
+@traced
 @event_source(data_class=S3Event)
 def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     output_bucket = config.thumbnail_bucket()
