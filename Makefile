@@ -50,16 +50,17 @@ check: $(CHECK_STAMP) $(SAM_STAMP) build
 	CKV_SKIP_PACKAGE_UPDATE_CHECK=true $(CHECK_VENV)/bin/checkov --config-file .checkov.yaml
 
 # ---------------------------------------------------------------- build and deploy (issue 15)
-# `make build` is `sam build` (settings in samconfig.toml: --build-in-source, parallel) followed by the check of
+# `make build` is `sam build` (settings in samconfig.toml: build_in_source, parallel) followed by the check of
 # what it built (infra/artifacts.py: handlers and templates inside every function, extensions for cpython-312
 # on aarch64, sizes under Lambda's limits). No Docker and no python3.12 needed: every function and the layer
 # use BuildMethod: makefile, so SAM runs the two `build-*` targets below (with ARTIFACTS_DIR set) instead of its
-# python_pip builder, which stops unless the runtime's exact interpreter is on PATH and has no way to ask pip
-# for another platform's wheels itself. The layer gets binary wheels for the template's runtime and
-# architecture from pip's own --platform/--python-version/--implementation/--only-binary options, the way
-# Lambda's docs build packages on a different OS or architecture: it works the same on an x86 Linux laptop, a
-# Mac or an arm64 host. `--build-in-source` matters: by default SAM first copies CodeUri (the repo root,
-# .venv and .cache included: 1 GB) to a scratch directory, once per function.
+# python_pip builder. That builder refuses to start unless the runtime's exact interpreter (python3.12) is on
+# PATH, because it runs pip with it (it does then fetch manylinux wheels for the function's architecture), and
+# it would install requirements.txt into each of the 19 functions (CodeUri is the repo root). The layer gets
+# binary wheels for the template's runtime and architecture from pip's own --platform, --python-version,
+# --implementation and --only-binary options, as Lambda's docs build a package on another OS or architecture;
+# any Python 3.11+ on an x86 or arm Linux or a Mac does it. `build_in_source` (samconfig.toml) matters: else SAM
+# first copies CodeUri (the repo root, .venv and .cache included: about 1 GB) to a scratch directory, per function.
 BUILD_DIR := .aws-sam/build
 SAM := env SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam
 LAMBDA_PYTHON := 3.12

@@ -24,7 +24,7 @@ def handler_modules() -> dict[str, str]:
             for name, props in cfn.resources("AWS::Serverless::Function").items()}
 
 
-def test_names(environ: dict[str, str]) -> dict[str, str]:
+def names_in_tests(environ: dict[str, str]) -> dict[str, str]:
     """Logical id -> physical name in the tests: what each function's environment variable holds for it."""
     template = cfn.load()
     variables = dict((template["Globals"]["Function"].get("Environment") or {}).get("Variables") or {})

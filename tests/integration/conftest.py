@@ -12,14 +12,16 @@ import pytest
 from infra.local import emails as recorder
 from shared import clients, mail
 from tests.conftest import Invocations
-from tests.integration.aws_calls import AwsCalls, test_names
+from tests.integration import iam_coverage
+from tests.integration.aws_calls import AwsCalls, names_in_tests
 
 
 @pytest.fixture(autouse=True)
-def aws_calls(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsCalls]:
+def aws_calls(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+              ) -> Iterator[AwsCalls]:
     """Deploy rehearsal (issue 15): every AWS call a function makes in this test must be allowed by the role
     the SAM-transformed template gives it (tests/integration/iam_rehearsal.py), else the test fails."""
-    calls = AwsCalls(test_names(env))
+    calls = AwsCalls(names_in_tests(env))
     create_client = botocore.session.Session.create_client
 
     def hooked(self: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
@@ -38,6 +40,8 @@ def aws_calls(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[
     clients.reset()  # clients cached before this test have no hook
     yield calls
     clients.reset()
+    iam_coverage.SEEN.update((function, action) for function, action, _ in calls.seen)
+    iam_coverage.RAN.add(request.path.name)
     if calls.refused:
         pytest.fail("on AWS these calls would be refused (AccessDenied):\n" + "\n".join(sorted(set(calls.refused))))
 
