@@ -49,3 +49,31 @@ def test_roles_come_from_the_transformed_template_with_the_tests_names():
     email = "arn:aws:lambda:us-east-1:123456789012:function:EmailController"
     assert iam.allows(roles["EmailController"], "lambda:InvokeFunction", email)
     assert not iam.allows(roles["AddLeedFunction"], "lambda:InvokeFunction", email.replace("Email", "Notification"))
+
+
+def test_a_hand_written_grant_nothing_used_is_named_and_a_bundles_idle_actions_only_listed():
+    from tests.integration import iam_coverage
+
+    names = names_in_tests({"TABLE_NAME": "t"})
+    every = {(fn, a) for fn, sts in iam.role_statements(names).items() for st in sts for a in st["Action"]}
+    assert iam_coverage.unused(every, names) == ([], [])
+    failing, listed = iam_coverage.unused(every - {("EmailController", "ses:GetSendQuota"),
+                                                   ("GetLeedFunction", "dynamodb:Scan")}, names)
+    assert failing == ["EmailController: ses:GetSendQuota"]
+    assert listed == ["GetLeedFunction: dynamodb:Scan"]
+
+
+def test_idle_grants_count_only_after_every_integration_module_ran_unfiltered():
+    from tests.integration import iam_coverage
+
+    class Config:
+        def __init__(self, **options):
+            self.options = options
+
+        def getoption(self, name, default=None):
+            return self.options.get(name, default)
+
+    every = {p.name for p in iam_coverage.INTEGRATION.glob("test_*.py")}
+    assert iam_coverage.whole_suite_ran(every, Config())
+    assert not iam_coverage.whole_suite_ran(every - {"test_users.py"}, Config())
+    assert not iam_coverage.whole_suite_ran(every, Config(keyword="buy"))
