@@ -1,4 +1,4 @@
-"""Fixtures for the moto tests of emails: what SES received, and how many SES calls it took."""
+"""Fixtures of the moto tests: the IAM deploy rehearsal on every test, what SES received, SES calls, metrics."""
 
 from __future__ import annotations
 

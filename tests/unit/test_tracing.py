@@ -51,6 +51,6 @@ def test_every_functions_handler_is_traced():
 
 
 def test_the_tracer_is_off_in_tests_and_in_the_local_stack():
-    assert observability.tracer._config["disabled"] is True
+    assert observability.tracer is None  # not even created: it would import the X-Ray SDK for nothing
     function = next(iter(local_functions().values()))
     assert workers.worker_env(function, "http://127.0.0.1:5000", 3001)["POWERTOOLS_TRACE_DISABLED"] == "true"
