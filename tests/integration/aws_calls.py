@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import threading
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from infra import cfn
@@ -22,6 +23,12 @@ def handler_modules() -> dict[str, str]:
     """Python module of each function's handler -> the function's logical id."""
     return {props["Handler"].rpartition(".")[0].replace("/", "."): name
             for name, props in cfn.resources("AWS::Serverless::Function").items()}
+
+
+@cache
+def _roles(names: tuple[tuple[str, str], ...]) -> dict[str, list[dict[str, Any]]]:
+    """The roles once per process for the same names (every test has the same ``env``)."""
+    return iam_rehearsal.role_statements(dict(names))
 
 
 def names_in_tests(environ: dict[str, str]) -> dict[str, str]:
@@ -42,7 +49,7 @@ class AwsCalls:
 
     def __post_init__(self) -> None:
         self.modules = handler_modules()
-        self.roles = iam_rehearsal.role_statements(self.names)
+        self.roles = _roles(tuple(sorted(self.names.items())))
 
     def function(self) -> str | None:
         me = threading.get_ident()
