@@ -12,7 +12,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import bookkeeping
-from shared.observability import logger, metrics
+from shared.observability import logger, metrics, traced
 
 # One count per business effect, emitted only when it was applied: a repeated event adds nothing, so the
 # CloudWatch figures match the counters.
@@ -21,6 +21,7 @@ EFFECT_METRIC = {"recordPost": "LeedsPosted", "recordSale": "LeedsSold", "record
 
 @metrics.log_metrics
 @logger.inject_lambda_context(correlation_id_path="correlation_id")
+@traced
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     match event["function"]:
         case "recordPost":

@@ -11,11 +11,12 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import fanout, receipts
-from shared.observability import logger, metrics
+from shared.observability import logger, metrics, traced
 
 
 @metrics.log_metrics
 @logger.inject_lambda_context(correlation_id_path="correlation_id")
+@traced
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     match event["function"]:
         case "notifyUsers":

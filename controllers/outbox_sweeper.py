@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import outbox
-from shared.observability import logger
+from shared.observability import logger, traced
 
 
 def _event_time(event: dict[str, Any]) -> datetime | None:
@@ -24,6 +24,7 @@ def _event_time(event: dict[str, Any]) -> datetime | None:
 
 
 @logger.inject_lambda_context
+@traced
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     delivered = outbox.sweep(now=_event_time(event))
     logger.info("outbox swept", extra={"delivered": delivered})

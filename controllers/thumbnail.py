@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 
 from shared import attachment_records as records
 from shared import clients, config, thumbnails, uploads
-from shared.observability import logger, metrics
+from shared.observability import logger, metrics, traced
 
 
 def temp_path(request_id: str, index: int, key: str) -> Path:
@@ -79,6 +79,7 @@ def process(bucket: str, key: str, temp: Path, output_bucket: str) -> dict[str, 
 
 @metrics.log_metrics
 @logger.inject_lambda_context
+@traced
 @event_source(data_class=S3Event)
 def handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     output_bucket = config.thumbnail_bucket()

@@ -31,7 +31,7 @@ from shared.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from shared.observability import logger, metrics
+from shared.observability import logger, metrics, traced
 from shared.request_body import (
     MAX_JSON_DEPTH,
     NOT_JSON,
@@ -137,6 +137,7 @@ def entrypoint(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], LambdaC
 
     @metrics.log_metrics
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+    @traced
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return app.resolve(event, context)
 

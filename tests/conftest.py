@@ -30,18 +30,21 @@ os.environ.update(
 )
 
 
+_TEST_ENV = {
+    "TABLE_NAME": TABLE,
+    "SENDER_EMAIL": SENDER,
+    "EMAIL_CONTROLLER": "EmailController",
+    "BOOKKEEPING_CONTROLLER": "BookkeepingController",
+    "NOTIFICATION_CONTROLLER": "NotificationController",
+    "UPLOAD_BUCKET": "leedz-uploads-test",
+    "OUTPUT_BUCKET": "leedz-thumbnails-test",
+    "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
+}
+
+
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    values = {
-        "TABLE_NAME": TABLE,
-        "SENDER_EMAIL": SENDER,
-        "EMAIL_CONTROLLER": "EmailController",
-        "BOOKKEEPING_CONTROLLER": "BookkeepingController",
-        "NOTIFICATION_CONTROLLER": "NotificationController",
-        "UPLOAD_BUCKET": "leedz-uploads-test",
-        "OUTPUT_BUCKET": "leedz-thumbnails-test",
-        "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
-    }
+    values = dict(_TEST_ENV)
     for key, value in values.items():
         monkeypatch.setenv(key, value)
     return values
@@ -123,3 +126,48 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
                if report.nodeid.startswith("tests/browser/") and isinstance(report.longrepr, tuple)}
     for reason in sorted(r for r in reasons if r.startswith("browser tests skipped")):
         terminalreporter.write_line(reason)
+
+
+# ---------------------------------------------------------------- IAM grants no test used (issue 15)
+# Gathered from every xdist worker, so these hooks live here (the root conftest is loaded by the controller,
+# tests/integration/conftest.py is not). The comparison itself is tests/integration/iam_coverage.py.
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.integration import iam_coverage
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: hand what it saw to the controller
+        workeroutput["aws_calls"] = sorted(iam_coverage.SEEN)
+        workeroutput["aws_call_files"] = sorted(iam_coverage.RAN)
+        return
+    failing = _iam_report(session.config)
+    if failing and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    from tests.integration import iam_coverage
+
+    iam_coverage.SEEN.update(tuple(pair) for pair in node.workeroutput.get("aws_calls", []))
+    iam_coverage.RAN.update(node.workeroutput.get("aws_call_files", []))
+
+
+def _iam_report(config: pytest.Config) -> list[str]:
+    from tests.integration import iam_coverage
+    from tests.integration.aws_calls import names_in_tests
+
+    if not iam_coverage.SEEN or not iam_coverage.whole_suite_ran(iam_coverage.RAN, config):
+        return []
+    names = names_in_tests(_TEST_ENV)
+    failing, listed = iam_coverage.unused(iam_coverage.SEEN, names)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        for line in failing:
+            reporter.write_line(f"IAM grant no integration test used (remove it or test it): {line}", red=True)
+        if listed and config.option.verbose > 0:
+            for line in listed:
+                reporter.write_line(f"IAM policy-template actions unused (SAM bundle): {line}")
+        elif listed:
+            reporter.write_line(f"IAM: {len(listed)} functions have policy-template actions no test used "
+                                "(SAM's bundles; pytest -v lists them)")
+    return failing

@@ -1,15 +1,50 @@
-"""Fixtures for the moto tests of emails: what SES received, and how many SES calls it took."""
+"""Fixtures of the moto tests: the IAM deploy rehearsal on every test, what SES received, SES calls, metrics."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
+import botocore.session
 import pytest
 
 from infra.local.aws import ses_capture
 from infra.local.state import State
 from shared import clients, mail
+from tests.conftest import Invocations
+from tests.integration import iam_coverage
+from tests.integration.aws_calls import AwsCalls, names_in_tests
+
+
+@pytest.fixture(autouse=True)
+def aws_calls(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+              ) -> Iterator[AwsCalls]:
+    """Deploy rehearsal (issue 15): every AWS call a function makes in this test must be allowed by the role
+    the SAM-transformed template gives it (tests/integration/iam_rehearsal.py), else the test fails."""
+    calls = AwsCalls(names_in_tests(env))
+    create_client = botocore.session.Session.create_client
+
+    def hooked(self: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
+        client = create_client(self, *args, **kwargs)
+        client.meta.events.register("before-parameter-build", calls.hook)
+        return client
+
+    invoke = Invocations.invoke
+
+    def recorded_invoke(self: Invocations, **kwargs: Any) -> dict[str, Any]:
+        calls.note("lambda", "Invoke", kwargs)
+        return invoke(self, **kwargs)
+
+    monkeypatch.setattr(botocore.session.Session, "create_client", hooked)
+    monkeypatch.setattr(Invocations, "invoke", recorded_invoke)
+    clients.reset()  # clients cached before this test have no hook
+    yield calls
+    clients.reset()
+    iam_coverage.SEEN.update((function, action) for function, action, _ in calls.seen)
+    iam_coverage.RAN.add(request.path.name)
+    if calls.refused:
+        pytest.fail("on AWS these calls would be refused (AccessDenied):\n" + "\n".join(sorted(set(calls.refused))))
 
 
 @pytest.fixture
