@@ -31,14 +31,18 @@ def _roles(names: tuple[tuple[str, str], ...]) -> dict[str, list[dict[str, Any]]
     return iam_rehearsal.role_statements(dict(names))
 
 
+# Resources a function learns of from its event, not its environment: the names the tests give them.
+NAMED_BY_EVENTS = {"AppBucket": "leedz-app-test"}  # the web app's bucket, in the custom resource's properties
+
+
 def names_in_tests(environ: dict[str, str]) -> dict[str, str]:
     """Logical id -> physical name in the tests: what each function's environment variable holds for it."""
     template = cfn.load()
     variables = dict((template["Globals"]["Function"].get("Environment") or {}).get("Variables") or {})
     for props in cfn.resources("AWS::Serverless::Function").values():
         variables.update((props.get("Environment") or {}).get("Variables") or {})
-    return {value["Ref"]: environ[key] for key, value in variables.items()
-            if isinstance(value, dict) and "Ref" in value and key in environ}
+    return {**NAMED_BY_EVENTS, **{value["Ref"]: environ[key] for key, value in variables.items()
+                                  if isinstance(value, dict) and "Ref" in value and key in environ}}
 
 
 @dataclass

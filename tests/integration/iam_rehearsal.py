@@ -142,6 +142,9 @@ def required(prefix: str, operation: str, params: dict[str, Any]) -> list[tuple[
         index = f"/index/{params['IndexName']}" if params.get("IndexName") else ""
         return [(f"dynamodb:{operation}", table + params["TableName"] + index)]
     action = f"{prefix}:{RENAMED.get((prefix, operation), operation)}"
+    if prefix == "s3" and operation == "DeleteObjects":  # no IAM action of its own: s3:DeleteObject per key
+        return [("s3:DeleteObject", f"arn:aws:s3:::{params['Bucket']}/{obj['Key']}")
+                for obj in params["Delete"]["Objects"]]
     if prefix == "s3":
         key = f"/{params['Key']}" if "Key" in params and action != "s3:ListBucket" else ""
         return [(action, f"arn:aws:s3:::{params['Bucket']}{key}")]

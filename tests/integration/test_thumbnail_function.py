@@ -160,7 +160,8 @@ def test_a_transient_aws_error_raises_and_the_retry_succeeds(leed_id, lambda_con
     assert state(key)["status"] == "ready"
 
 
-@pytest.mark.parametrize("key", ["leeds/abc/photo one.jpg", "doc.pdf", f"leeds/{'0' * 32}/{'1' * 32}.png"])
+# Keys the function is triggered for (the template's filter: prefix leeds/) that no attachment holds.
+@pytest.mark.parametrize("key", ["leeds/abc/photo one.jpg", "leeds/doc.pdf", f"leeds/{'0' * 32}/{'1' * 32}.png"])
 def test_an_upload_no_attachment_holds_is_deleted(buckets, lambda_context, key) -> None:
     boto3.client("s3").put_object(Bucket="leedz-uploads-test", Key=key, Body=jpeg((100, 100)))
     result = thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)

@@ -14,8 +14,9 @@ from moto import mock_aws
 
 from infra import web_deploy
 from infra.web_files import WEB, app_files
+from tests.integration.aws_calls import NAMED_BY_EVENTS
 
-BUCKET = "leedz-app-test"
+BUCKET = NAMED_BY_EVENTS["AppBucket"]
 CONFIG = {"api": "https://x.execute-api.us-east-1.amazonaws.com/Prod", "auth": {"client_id": "abc"}}
 
 
@@ -51,7 +52,7 @@ def test_delete_empties_the_bucket_so_cloudformation_can_delete_it(s3):
     assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
 
 
-def test_every_outcome_is_put_to_cloudformations_url(s3):
+def test_every_outcome_is_put_to_cloudformations_url(s3, aws_calls):
     received: list[dict[str, Any]] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -75,3 +76,6 @@ def test_every_outcome_is_put_to_cloudformations_url(s3):
     assert [r["Status"] for r in received] == ["SUCCESS", "FAILED"]
     assert received[0]["PhysicalResourceId"] == f"web-app-{BUCKET}" and received[0]["Data"]["Files"] > 3
     assert "NoSuchBucket" in received[1]["Reason"]
+    # The failing deploy wrote to a bucket its role does not name, on purpose: that refusal is the one expected.
+    assert aws_calls.refused and all("no-such-bucket" in line for line in aws_calls.refused)
+    aws_calls.refused.clear()
