@@ -14,7 +14,7 @@ from typing import Any
 from infra.local.aws import ddb_lock, s3_hook, s3post, ses_capture, transactions
 from infra.local.sam.model import REGION
 
-Sink = Callable[[str, list[str], str, str | None, str | None], None]
+Sink = Callable[..., None]  # ses_capture.Sink: (source, recipients, subject, html, text, headers=, raw=)
 
 
 def clean_environment() -> None:

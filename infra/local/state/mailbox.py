@@ -2,22 +2,49 @@
 
 from __future__ import annotations
 
+import json
 import time
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from typing import Any
 
 from infra.local.state.store import Store, where
+
+
+def _headers(source: str, recipient: str, subject: str, sent: float, extra: dict[str, str] | None
+             ) -> dict[str, str]:
+    """What the recipient's server would see (RFC 5322's required headers, SES's ``Message-ID`` form), then
+    whatever the sender set (a raw message's own headers, SES v2's ``Headers``)."""
+    return {"From": source, "To": recipient, "Subject": subject, "Date": formatdate(sent, usegmt=True),
+            "Message-ID": make_msgid(domain="email.amazonses.com"), "MIME-Version": "1.0", **(extra or {})}
+
+
+def _mime(headers: dict[str, str], html: str | None, text: str | None) -> str:
+    """The MIME message built from the parts (multipart/alternative when both), as SES would build it."""
+    message = EmailMessage()
+    for name, value in headers.items():
+        if name.lower() not in ("content-type", "content-transfer-encoding", "mime-version"):
+            message[name] = value
+    message.set_content(text or "")
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message.as_string()
 
 
 class Mailbox:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def record(self, source: str, recipients: list[str], subject: str, html: str | None, text: str | None) -> None:
-        """One copy per recipient: a bulk send to 50 is 50 emails, each with its own personalisation."""
+    def record(self, source: str, recipients: list[str], subject: str, html: str | None, text: str | None,
+               headers: dict[str, str] | None = None, raw: str | None = None) -> None:
+        """One copy per recipient: a bulk send to 50 is 50 emails, each with its own personalisation.
+        ``headers``: what the sender set beyond From/To/Subject; ``raw``: the MIME message it sent, if any."""
         now = time.time()
         self._store.executemany(
-            "INSERT INTO emails (sent, source, recipient, subject, html, text) VALUES (?, ?, ?, ?, ?, ?)",
-            [(now, source, address, subject, html, text) for address in recipients])
+            "INSERT INTO emails (sent, source, recipient, subject, html, text, headers, raw)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(now, source, address, subject, html, text,
+              json.dumps(_headers(source, address, subject, now, headers)), raw) for address in recipients])
 
     def items(self, to: str | None = None, subject: str | None = None, limit: int | None = None
               ) -> list[dict[str, Any]]:
@@ -29,8 +56,18 @@ class Mailbox:
             sql += " LIMIT ?"
             params.append(limit)
         rows = self._store.rows(sql, params)
-        return [{"source": r["source"], "to": [r["recipient"]], "subject": r["subject"], "html": r["html"],
-                 "text": r["text"]} for r in reversed(rows)]
+        out = []
+        for r in reversed(rows):
+            headers = json.loads(r["headers"])
+            out.append({"id": r["id"], "sent": r["sent"], "source": r["source"], "to": [r["recipient"]],
+                        "subject": r["subject"], "html": r["html"], "text": r["text"], "headers": headers,
+                        "raw": r["raw"] or _mime(headers, r["html"], r["text"])})
+        return out
+
+    def html(self, email_id: int) -> str | None:
+        """One email's HTML part (None when there is no such email or it has none)."""
+        rows = self._store.rows("SELECT html FROM emails WHERE id = ?", [email_id])
+        return rows[0]["html"] if rows else None
 
     def clear(self) -> None:
         self._store.clear("emails")

@@ -20,19 +20,22 @@ CREATE TABLE IF NOT EXISTS runs (          -- every time a function's handler ra
     started REAL NOT NULL, duration_ms INTEGER NOT NULL, outcome TEXT NOT NULL, error TEXT,
     calls TEXT NOT NULL DEFAULT '{}');
 CREATE INDEX IF NOT EXISTS runs_by_request ON runs (request_id);
+CREATE INDEX IF NOT EXISTS runs_by_correlation ON runs (correlation_id);
 CREATE TABLE IF NOT EXISTS deliveries (    -- every async event accepted (each copy of a duplicated one)
     id INTEGER PRIMARY KEY, function TEXT NOT NULL, request_id TEXT NOT NULL, correlation_id TEXT,
     payload TEXT NOT NULL, accepted REAL NOT NULL, duplicate INTEGER NOT NULL DEFAULT 0,
     source TEXT NOT NULL DEFAULT 'Event', status TEXT NOT NULL DEFAULT 'pending', next_attempt REAL,
     condition TEXT, destination TEXT, record TEXT, finished REAL, redriven INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS deliveries_by_function ON deliveries (function);
+CREATE INDEX IF NOT EXISTS deliveries_by_request ON deliveries (request_id);
 CREATE TABLE IF NOT EXISTS attempts (      -- each attempt of a delivery
     id INTEGER PRIMARY KEY, delivery INTEGER NOT NULL REFERENCES deliveries (id), number INTEGER NOT NULL,
     started REAL NOT NULL, duration_ms INTEGER NOT NULL, outcome TEXT NOT NULL, error TEXT);
 CREATE INDEX IF NOT EXISTS attempts_by_delivery ON attempts (delivery);
 CREATE TABLE IF NOT EXISTS emails (        -- each recipient's copy of each email sent
     id INTEGER PRIMARY KEY, sent REAL NOT NULL, source TEXT NOT NULL, recipient TEXT NOT NULL,
-    subject TEXT NOT NULL, html TEXT, text TEXT);
+    subject TEXT NOT NULL, html TEXT, text TEXT,
+    headers TEXT NOT NULL DEFAULT '{}', raw TEXT); -- raw: the MIME message when the sender gave one
 """
 
 
