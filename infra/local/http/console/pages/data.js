@@ -46,7 +46,7 @@ function Objects({ prefix, bucket, objectPrefix }) {
           <option value="">All buckets</option>
           ${(data?.buckets || []).map((name) => html`<option key=${name} value=${name} selected=${name === bucket}>${name}</option>`)}
         </select></div>
-      <${Field} id="object_prefix" label="Key begins with" defaultValue=${objectPrefix} />
+      <${Field} id="object_prefix" label="Object key begins with" defaultValue=${objectPrefix} />
       <button type="submit">Show objects</button>
     </form>
     <${ErrorBox} error=${error} />

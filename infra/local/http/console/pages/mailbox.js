@@ -19,8 +19,8 @@ function Email({ email }) {
           title=${`The HTML part of “${email.subject}” to ${email.to.join(', ')}`}></iframe>`
       : html`<p>No HTML part.</p>`}
     <h3>Text part</h3>
-    ${email.text != null ? html`<pre class="text-part">${email.text}</pre>` : html`<p>No text part.</p>`}
-    <details><summary>Raw message (MIME)</summary><pre class="raw">${email.raw}</pre></details>
+    ${email.text != null ? html`<pre class="text-part" tabindex="0">${email.text}</pre>` : html`<p>No text part.</p>`}
+    <details><summary>Raw message (MIME)</summary><pre class="raw" tabindex="0">${email.raw}</pre></details>
   </article>`;
 }
 
