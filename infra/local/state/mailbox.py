@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import binascii
+import hashlib
 import json
 import time
-from email.message import EmailMessage
+from email.header import Header
 from email.utils import formatdate, make_msgid
 from typing import Any
 
@@ -19,16 +21,29 @@ def _headers(source: str, recipient: str, subject: str, sent: float, extra: dict
             "Message-ID": make_msgid(domain="email.amazonses.com"), "MIME-Version": "1.0", **(extra or {})}
 
 
+def _header(name: str, value: str) -> str:
+    return f"{name}: {value if value.isascii() else Header(value, 'utf-8').encode()}"
+
+
+def _part(subtype: str, body: str) -> str:
+    # quoted-printable: lines within RFC 5322's 998 characters whatever the template, ASCII-safe for any server
+    encoded = binascii.b2a_qp(body.replace("\r\n", "\n").encode()).decode()
+    return f"Content-Type: text/{subtype}; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n{encoded}"
+
+
 def _mime(headers: dict[str, str], html: str | None, text: str | None) -> str:
-    """The MIME message built from the parts (multipart/alternative when both), as SES would build it."""
-    message = EmailMessage()
-    for name, value in headers.items():
-        if name.lower() not in ("content-type", "content-transfer-encoding", "mime-version"):
-            message[name] = value
-    message.set_content(text or "")
-    if html is not None:
-        message.add_alternative(html, subtype="html")
-    return message.as_string()
+    """The MIME message SES would build from the parts (multipart/alternative when both). Written out by hand:
+    the ``email`` package takes about 5 ms a message, 100 s for a 20,000-recipient fan-out's mailbox. Lines end
+    in LF, as the ``email`` package's ``as_string`` ends them (a server would see CRLF)."""
+    lines = [_header(name, value) for name, value in headers.items()
+             if name.lower() not in ("content-type", "content-transfer-encoding", "mime-version")]
+    lines.append("MIME-Version: 1.0")
+    parts = [_part(subtype, body) for subtype, body in (("plain", text), ("html", html)) if body is not None]
+    if len(parts) < 2:
+        return "\n".join(lines) + "\n" + (parts[0] if parts else _part("plain", ""))
+    boundary = "=_" + hashlib.sha1(headers.get("Message-ID", "").encode()).hexdigest()  # noqa: S324 - a label
+    body = "".join(f"--{boundary}\n{part}\n" for part in parts)
+    return "\n".join(lines) + f'\nContent-Type: multipart/alternative; boundary="{boundary}"\n\n{body}--{boundary}--\n'
 
 
 class Mailbox:

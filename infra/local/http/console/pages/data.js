@@ -15,7 +15,7 @@ function Items({ prefix, bucket, objectPrefix }) {
   return html`<section aria-labelledby="items-title">
     <h2 id="items-title">Items</h2>
     <form class="filters" onSubmit=${submit} aria-label="Find items" key=${prefix}>
-      <${Field} id="prefix" label="Partition key begins with" defaultValue=${prefix} placeholder="e.g. LEED#" />
+      <${Field} id="prefix" label="Partition key begins with" defaultValue=${prefix} placeholder="e.g. LEED#" size="44" />
       <button type="submit">Show items</button>
     </form>
     <${ErrorBox} error=${error} />
