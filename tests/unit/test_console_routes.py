@@ -67,7 +67,7 @@ def test_emails_carry_their_headers_raw_message_and_a_sandboxed_html_page(fns): 
     stack = FakeStack(fns)
     stack.mailbox.record("noreply@x.example", ["bob@x.example"], "New <b>leed</b>", "<p style='color:red'>Hi</p>",
                          "Hi", headers={"List-Unsubscribe": "<https://x.example/u>"})
-    stack.mailbox.record("noreply@x.example", ["carol@x.example"], "Text only", None, "Plain")
+    stack.mailbox.record("noreply@x.example", ["carol@x.example"], "Text only ✓", None, "Plain")
     routes = LocalRoutes(stack)
     first, second = _get(routes, "/_local/emails")["items"]
     headers = first["headers"]
@@ -78,10 +78,13 @@ def test_emails_carry_their_headers_raw_message_and_a_sandboxed_html_page(fns): 
     assert parsed["To"] == "bob@x.example" and parsed["List-Unsubscribe"] == "<https://x.example/u>"
     assert parsed.get_body(("html",)).get_content().strip() == "<p style='color:red'>Hi</p>"
     assert parsed.get_body(("plain",)).get_content().strip() == "Hi"
+    assert email.message_from_string(second["raw"], policy=email.policy.default)["Subject"] == "Text only ✓"
     page = routes(Request("GET", f"/_local/emails/html?id={first['id']}"))
     assert page.status == 200 and page.body == b"<p style='color:red'>Hi</p>"
     csp = page.header("Content-Security-Policy")
     assert csp.startswith("sandbox;") and "script-src" not in csp and "default-src 'none'" in csp
+    single = email.message_from_string(second["raw"], policy=email.policy.default)
+    assert single.get_content_type() == "text/plain" and single.get_content().strip() == "Plain"
     assert routes(Request("GET", f"/_local/emails/html?id={second['id']}")).status == 404  # no HTML part
     assert routes(Request("GET", "/_local/emails/html?id=999")).status == 404
     assert routes(Request("GET", "/_local/emails/html?id=x")).status == 400
