@@ -90,6 +90,24 @@ def test_emails_carry_their_headers_raw_message_and_a_sandboxed_html_page(fns): 
     assert routes(Request("GET", "/_local/emails/html?id=x")).status == 400
 
 
+def test_a_mailbox_saved_before_headers_opens_and_keeps_its_emails(tmp_path):
+    import sqlite3
+
+    from infra.local.state.mailbox import Mailbox
+    from infra.local.state.store import Store
+
+    path = tmp_path / "state.sqlite"
+    with sqlite3.connect(path) as old:  # the emails table as it was before headers and raw
+        old.execute("CREATE TABLE emails (id INTEGER PRIMARY KEY, sent REAL NOT NULL, source TEXT NOT NULL,"
+                    " recipient TEXT NOT NULL, subject TEXT NOT NULL, html TEXT, text TEXT)")
+        old.execute("INSERT INTO emails (sent, source, recipient, subject, text) VALUES (1, 's@x', 'a@x', 'Old', 'o')")
+    mailbox = Mailbox(Store(str(path)))
+    mailbox.record("s@x", ["b@x"], "New", None, "n", headers={"X-Y": "1"})
+    old_email, new_email = mailbox.items()
+    assert old_email["headers"]["To"] == "a@x" and "Subject: Old" in old_email["raw"]
+    assert new_email["headers"]["X-Y"] == "1"
+
+
 @mock_aws
 def test_emails_sent_raw_or_with_headers_keep_them():
     from infra.local.state import State

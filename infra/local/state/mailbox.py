@@ -73,7 +73,7 @@ class Mailbox:
         rows = self._store.rows(sql, params)
         out = []
         for r in reversed(rows):
-            headers = json.loads(r["headers"])
+            headers = json.loads(r["headers"]) or _headers(r["source"], r["recipient"], r["subject"], r["sent"], None)
             out.append({"id": r["id"], "sent": r["sent"], "source": r["source"], "to": [r["recipient"]],
                         "subject": r["subject"], "html": r["html"], "text": r["text"], "headers": headers,
                         "raw": r["raw"] or _mime(headers, r["html"], r["text"])})

@@ -34,9 +34,12 @@ CREATE TABLE IF NOT EXISTS attempts (      -- each attempt of a delivery
 CREATE INDEX IF NOT EXISTS attempts_by_delivery ON attempts (delivery);
 CREATE TABLE IF NOT EXISTS emails (        -- each recipient's copy of each email sent
     id INTEGER PRIMARY KEY, sent REAL NOT NULL, source TEXT NOT NULL, recipient TEXT NOT NULL,
-    subject TEXT NOT NULL, html TEXT, text TEXT,
-    headers TEXT NOT NULL DEFAULT '{}', raw TEXT); -- raw: the MIME message when the sender gave one
+    subject TEXT NOT NULL, html TEXT, text TEXT);
 """
+
+# Columns added since a state file may have been saved: added to such a file when it opens (ALTER TABLE ADD
+# COLUMN keeps its rows). emails.raw: the MIME message when the sender gave one.
+ADDED_COLUMNS = {"emails": {"headers": "TEXT NOT NULL DEFAULT '{}'", "raw": "TEXT"}}
 
 
 def where(conditions: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
@@ -53,6 +56,11 @@ class Store:
         self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         self._db.executescript(SCHEMA)
+        for table, columns in ADDED_COLUMNS.items():
+            have = {row["name"] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for name, declaration in columns.items():
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
