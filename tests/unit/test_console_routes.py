@@ -12,7 +12,6 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.local.aws import ses_capture
 from infra.local.aws.browse import DataBrowser
 from infra.local.http.local_routes import LocalRoutes
 from infra.local.http.messages import Request
@@ -106,26 +105,6 @@ def test_a_mailbox_saved_before_headers_opens_and_keeps_its_emails(tmp_path):
     old_email, new_email = mailbox.items()
     assert old_email["headers"]["To"] == "a@x" and "Subject: Old" in old_email["raw"]
     assert new_email["headers"]["X-Y"] == "1"
-
-
-@mock_aws
-def test_emails_sent_raw_or_with_headers_keep_them():
-    from infra.local.state import State
-
-    state = State()
-    ses_capture.install(state.mailbox.record, max_send_rate=1000)
-    ses = boto3.client("sesv2", region_name="us-east-1")
-    boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress="noreply@x.example")
-    ses.send_email(FromEmailAddress="noreply@x.example", Destination={"ToAddresses": ["bob@x.example"]},
-                   Content={"Simple": {"Subject": {"Data": "S"}, "Body": {"Text": {"Data": "T"}},
-                                       "Headers": [{"Name": "List-Unsubscribe-Post",
-                                                    "Value": "List-Unsubscribe=One-Click"}]}})
-    raw = "From: noreply@x.example\r\nTo: carol@x.example\r\nSubject: R\r\nX-Test: 1\r\n\r\nbody\r\n"
-    ses.send_email(FromEmailAddress="noreply@x.example", Destination={"ToAddresses": ["carol@x.example"]},
-                   Content={"Raw": {"Data": raw.encode()}})
-    simple, sent_raw = state.mailbox.items()
-    assert simple["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert sent_raw["headers"]["X-Test"] == "1" and sent_raw["raw"] == raw
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -106,6 +107,7 @@ def _wrap(cls: Any, method: str, capture: Callable[[Any], None]) -> None:
     if getattr(original, "_leedz_wrapped", False):
         return
 
+    @functools.wraps(original)  # __wrapped__: the canary tests see moto's own signature, wrapped or not
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         result = original(self, *args, **kwargs)  # raises when SES refuses: then nothing was sent
         capture(self)
