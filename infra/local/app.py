@@ -19,6 +19,7 @@ import boto3
 from infra import cfn
 from infra.local import auth, openapi
 from infra.local.aws import provision, seed
+from infra.local.aws.browse import DataBrowser
 from infra.local.aws.emulator import Emulator
 from infra.local.http import oauth, server, webapp
 from infra.local.http.gateway import Gateway
@@ -204,6 +205,22 @@ class LocalStack:
             if self._openapi is None:
                 self._openapi = openapi.document(self.functions)
             return self._openapi
+
+    # The console's read-only look at the data, through boto3 against the emulator (clients made on first use).
+    _data_lock = threading.Lock()
+
+    def _browser(self) -> DataBrowser:
+        with self._data_lock:  # boto3's default session is not thread-safe while it makes clients
+            if getattr(self, "_data_browser", None) is None:
+                self._data_browser = DataBrowser(*(boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
+                                                   for s in ("dynamodb", "s3")))
+            return self._data_browser
+
+    def data_items(self, prefix: str, limit: int) -> dict[str, Any]:
+        return self._browser().items(prefix, limit)
+
+    def data_objects(self, bucket: str | None, prefix: str, limit: int) -> dict[str, Any]:
+        return self._browser().objects(bucket, prefix, limit)
 
 
 def run(settings: Settings) -> int:

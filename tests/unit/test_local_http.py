@@ -43,6 +43,7 @@ class FakeStack:
     pending: int = 0
     endpoint: str = ENDPOINT
     invoked: list[tuple[str, Any]] = field(default_factory=list)
+    browser: Any = None  # an infra.local.aws.browse.DataBrowser, for the data routes
 
     def __post_init__(self) -> None:
         resolver = Resolver(cfn.load(), ENDPOINT)
@@ -86,6 +87,12 @@ class FakeStack:
 
     def reset(self) -> None:
         self.state.reset()
+
+    def data_items(self, prefix: str, limit: int) -> dict[str, Any]:
+        return self.browser.items(prefix, limit)
+
+    def data_objects(self, bucket: str | None, prefix: str, limit: int) -> dict[str, Any]:
+        return self.browser.objects(bucket, prefix, limit)
 
 
 def _gateway(stack: FakeStack) -> Gateway:

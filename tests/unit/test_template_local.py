@@ -281,8 +281,8 @@ def test_aws_latency_is_added_to_every_aws_call_a_function_makes():
         plain.invoke({"calls": 1}), slow.invoke({"calls": 1})  # warm both
         base = plain.invoke({"calls": 3})
         delayed = slow.invoke({"calls": 3})
-        assert delayed.ok and delayed.calls == {"sqs:ListQueues": 3}
-        assert delayed.duration_ms - base.duration_ms >= 3 * 150 - 30
+        assert delayed.ok and delayed.calls == {"sqs:ListQueues": 3} and base.calls == {"sqs:ListQueues": 3}
+        assert delayed.duration_ms >= 3 * 150  # each refused call returns at once; the latency is what waits
     finally:
         plain.close()
         slow.close()

@@ -15,7 +15,7 @@ from infra.local.aws import ddb_lock, durable, s3_hook, s3post, ses_capture, tra
 from infra.local.sam.model import REGION
 from infra.local.state.saved import SavedData
 
-Sink = Callable[[str, list[str], str, str | None, str | None], None]
+Sink = Callable[..., None]  # ses_capture.Sink: (source, recipients, subject, html, text, headers=, raw=)
 
 
 def clean_environment() -> None:

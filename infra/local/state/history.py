@@ -109,5 +109,17 @@ class History:
         return [(r["destination"], json.loads(r["record"]))
                 for r in self._store.rows(f"SELECT destination, record {self._OPEN_FAILURES} ORDER BY id")]
 
+    def runs(self, correlation_id: str | None = None, function: str | None = None,
+             limit: int = 200) -> list[dict[str, Any]]:
+        """Handler runs, oldest first; ``async`` tells an attempt of a delivery from a synchronous run (an HTTP
+        request's, or a RequestResponse invoke), so a correlation id's chain can start at its request."""
+        clause, params = where([("correlation_id = ?", correlation_id), ("function = ?", function)])
+        sql = ("SELECT *, EXISTS (SELECT 1 FROM deliveries d WHERE d.request_id = runs.request_id) AS async"  # noqa: S608
+               f" FROM runs{clause} ORDER BY id DESC LIMIT ?")  # values are bound
+        return [{"function": r["function"], "request_id": r["request_id"], "correlation_id": r["correlation_id"],
+                 "start": r["started"], "duration_ms": r["duration_ms"], "outcome": r["outcome"],
+                 "error": r["error"], "async": bool(r["async"]), "calls": json.loads(r["calls"])}
+                for r in reversed(self._store.rows(sql, [*params, limit]))]
+
     def pending(self) -> int:
         return int(self._store.rows("SELECT count(*) FROM deliveries WHERE status = 'pending'")[0][0])

@@ -20,12 +20,14 @@ CREATE TABLE IF NOT EXISTS runs (          -- every time a function's handler ra
     started REAL NOT NULL, duration_ms INTEGER NOT NULL, outcome TEXT NOT NULL, error TEXT,
     calls TEXT NOT NULL DEFAULT '{}');
 CREATE INDEX IF NOT EXISTS runs_by_request ON runs (request_id);
+CREATE INDEX IF NOT EXISTS runs_by_correlation ON runs (correlation_id);
 CREATE TABLE IF NOT EXISTS deliveries (    -- every async event accepted (each copy of a duplicated one)
     id INTEGER PRIMARY KEY, function TEXT NOT NULL, request_id TEXT NOT NULL, correlation_id TEXT,
     payload TEXT NOT NULL, accepted REAL NOT NULL, duplicate INTEGER NOT NULL DEFAULT 0,
     source TEXT NOT NULL DEFAULT 'Event', status TEXT NOT NULL DEFAULT 'pending', next_attempt REAL,
     condition TEXT, destination TEXT, record TEXT, finished REAL, redriven INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS deliveries_by_function ON deliveries (function);
+CREATE INDEX IF NOT EXISTS deliveries_by_request ON deliveries (request_id);
 CREATE TABLE IF NOT EXISTS attempts (      -- each attempt of a delivery
     id INTEGER PRIMARY KEY, delivery INTEGER NOT NULL REFERENCES deliveries (id), number INTEGER NOT NULL,
     started REAL NOT NULL, duration_ms INTEGER NOT NULL, outcome TEXT NOT NULL, error TEXT);
@@ -45,6 +47,10 @@ CREATE TABLE IF NOT EXISTS secrets (       -- signing keys, so tokens stay valid
 """
 # What "back to the demo data" empties (secrets stay: tokens and links issued stay valid).
 RESETTABLE = ("attempts", "deliveries", "runs", "emails", "items", "objects")
+
+# Columns added since a state file may have been saved: added to such a file when it opens (ALTER TABLE ADD
+# COLUMN keeps its rows). emails.raw: the MIME message when the sender gave one.
+ADDED_COLUMNS = {"emails": {"headers": "TEXT NOT NULL DEFAULT '{}'", "raw": "TEXT"}}
 
 
 def where(conditions: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
@@ -68,6 +74,11 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        for table, columns in ADDED_COLUMNS.items():
+            have = {row["name"] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for name, declaration in columns.items():
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
