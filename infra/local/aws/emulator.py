@@ -38,10 +38,11 @@ class Emulator:
         self._server: Any = None
 
     def start(self) -> str:
+        clean_environment()
+        # S3 answers CORS from each bucket's rules, as AWS does; moto reads this when it is first imported.
+        os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"
         from moto.server import ThreadedMotoServer
 
-        clean_environment()
-        os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"  # S3 answers CORS from each bucket's rules, as AWS does
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
         durable.install(self._saved)  # before ddb_lock: a DynamoDB write is saved while the lock is held
         ddb_lock.install()  # moto's DynamoDB is not thread-safe; our workers call it concurrently

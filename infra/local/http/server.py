@@ -28,12 +28,17 @@ def _host(value: str | None) -> str | None:
 
 def refusal(request: Request) -> Response | None:
     """What no local port serves, whatever the face: a Host that is not loopback (a DNS-rebinding page reaching
-    127.0.0.1 under its own name), and a state-changing request from a web page on another site (its
-    ``Origin`` not loopback), so a page the developer visits cannot drive the stack. Tools send no Origin."""
+    127.0.0.1 under its own name), and a state-changing request from a web page on another site, so a page the
+    developer visits cannot drive the stack: the browser says so in ``Sec-Fetch-Site: cross-site`` or in an
+    ``Origin`` that is not loopback. (``Origin: null`` alone is no sign: a form posted under
+    ``Referrer-Policy: no-referrer``, as the local sign-in page is, carries it.) Tools send neither header."""
     if _host("//" + (request.header("Host") or "")) not in LOOPBACK:
         return Response.error(403, "forbidden", "Only loopback host names are served (127.0.0.1, localhost).")
+    if request.method in SAFE_METHODS:
+        return None
     origin = request.header("Origin")
-    if request.method not in SAFE_METHODS and origin is not None and _host(origin) not in LOOPBACK:
+    if request.header("Sec-Fetch-Site") == "cross-site" or (
+            origin not in (None, "null") and _host(origin) not in LOOPBACK):
         return Response.error(403, "forbidden", "Cross-site requests that change state are refused.")
     return None
 
