@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,7 +93,8 @@ class FakeContext:
     function_name: str = "test"
     memory_limit_in_mb: int = 512
     invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:test"
-    aws_request_id: str = "req-1"
+    # Unique per context: tests in other workers share the temp directory the thumbnail names files in by it.
+    aws_request_id: str = field(default_factory=lambda: f"req-{uuid.uuid4().hex[:12]}")
     remaining_ms: int = 300_000
 
     def get_remaining_time_in_millis(self) -> int:

@@ -102,7 +102,7 @@ def test_invocations_show_the_chain_from_an_http_request_to_its_effects(open_con
     axe_clean(console)
     page.get_by_role("link", name="Show all").click()
     console.heading("Invocations")
-    page.get_by_label("Function").select_option("BookkeepingController")
+    page.get_by_label("Function", exact=True).select_option("BookkeepingController")
     expect(page).to_have_url(re.compile(r"function=BookkeepingController"))
     expect(cards.first).to_be_visible()
     expect(cards.locator("h3").filter(has_not_text="BookkeepingController")).to_have_count(0)
