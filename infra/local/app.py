@@ -93,6 +93,7 @@ class LocalStack:
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
+        unfinished = self.history.unfinished()  # the last run's, before this one accepts any event of its own
         self.endpoint = self.emulator.start()
         template = template_with_overrides(self.settings)
         resolver = Resolver(template, self.endpoint)
@@ -116,7 +117,7 @@ class LocalStack:
                                      self.settings.aws_latency_ms)
         saved = not self.state.saved.empty()
         restored = self._provision(seed_demo=not saved)
-        requeued, resumed = self.lambdas.restore()
+        requeued, resumed = self.lambdas.restore(unfinished)
         self.restored = {"items_and_objects": restored, "failure_records": requeued, "events_resumed": resumed}
         schedules.start(self.functions, self.lambdas.submit, self._stop, self.settings.schedule_seconds)
         if self.settings.prewarm:

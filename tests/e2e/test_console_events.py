@@ -33,3 +33,14 @@ def test_console_event_runs_without_a_function_error(stack, path):
     resp = stack.client("lambda").invoke(FunctionName=function_of(path.parent.name), Payload=path.read_bytes())
     payload = json.loads(resp["Payload"].read() or b"null")
     assert resp["StatusCode"] == 200 and "FunctionError" not in resp, payload
+
+
+def test_an_event_accepted_at_start_up_runs_once(stack):
+    """The demo photo's upload event is accepted while the stack starts; resuming the last run's unfinished
+    events must not take it for one of them and run it a second time."""
+    assert stack.wait_idle(timeout=60)
+    [photo] = [i for i in stack.get_json("/_local/invocations?function=ThumbnailFunction")["items"]
+               if "de3a0000000000000000000000000001" in str(i["event"])]
+    assert [a["number"] for a in photo["attempts"]] == [1] and photo["status"] == "success"
+    runs = stack.get_json("/_local/runs?function=ThumbnailFunction")["items"]
+    assert len([r for r in runs if r["request_id"] == photo["request_id"]]) == 1

@@ -67,16 +67,16 @@ class LambdaService:
         else:
             log("local", warning=f"destination type {dest.kind} is not emulated", record=record)
 
-    def restore(self) -> tuple[int, int]:
-        """After a restart: the failure queues hold the open failure records again, and deliveries left
-        unfinished carry on. (failure records requeued, deliveries resumed)"""
+    def restore(self, unfinished: list[dict[str, Any]]) -> tuple[int, int]:
+        """After a restart: the failure queues hold the open failure records again, and the deliveries the last
+        run left ``unfinished`` (read before this run accepted any) carry on. (records requeued, resumed)"""
         requeued = 0
         for destination, record in self._history.open_failures():
             if destination and destination.startswith("arn:aws:sqs:"):
                 self._sqs.send_message(QueueUrl=self._queue_url(destination.rsplit(":", 1)[-1]),
                                        MessageBody=json.dumps(record))
                 requeued += 1
-        return requeued, self.asyncq.resume(self._history.unfinished())
+        return requeued, self.asyncq.resume(unfinished)
 
     def redrive(self, request_ids: set[str] | None = None) -> int:
         """Re-send failure records' payloads (all, or those of ``request_ids``) to their functions; their
