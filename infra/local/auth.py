@@ -70,17 +70,13 @@ class Tokens:
         return {k: v for k, v in claims.items() if k != "exp"}
 
 
-def _b64(data: bytes) -> str:
-    return base64url.encode(data)
-
-
 class JwtTokens(Tokens):
     """Tokens shaped like Cognito's: ``header.payload.signature`` (HS256 with the per-run secret), so the web app
     reads its id token's claims (``cognito:username``, ``email``) the same way locally and in AWS. The gateway's
     authorizer accepts id tokens only, as a Cognito authorizer without OAuth scopes does; the older ``body.sig``
     form still verifies. ``clock`` is injectable for tests."""
 
-    _HEADER = _b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": "local"}).encode())
+    _HEADER = base64url.encode(json.dumps({"alg": "HS256", "typ": "JWT", "kid": "local"}).encode())
 
     def __init__(self, secret: bytes | None = None, clock: Any = time.time) -> None:
         super().__init__(secret)
@@ -88,7 +84,7 @@ class JwtTokens(Tokens):
 
     def encode(self, claims: dict[str, Any]) -> str:
         """A signed JWT of ``claims`` as given (the caller sets ``exp``, ``token_use``, ...)."""
-        signing_input = f"{self._HEADER}.{_b64(json.dumps(claims).encode())}"
+        signing_input = f"{self._HEADER}.{base64url.encode(json.dumps(claims).encode())}"
         return f"{signing_input}.{self._sign(signing_input)}"
 
     def issue(self, username: str, email: str) -> str:

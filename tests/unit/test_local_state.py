@@ -37,7 +37,7 @@ def test_invocations_filtered_by_function_and_correlation_with_their_attempts():
     [failed] = state.history.invocations(function="F")
     assert failed["status"] == "failure" and failed["condition"] == "RetriesExhausted"
     assert [a["number"] for a in failed["attempts"]] == [1, 2, 3] and failed["attempts"][0]["error"] == "E: boom"
-    assert state.history.pending() == 1
+    assert [d["request_id"] for d in state.history.unfinished()] == ["r2"]
 
 
 def test_stats_are_computed_from_the_history():

@@ -86,16 +86,15 @@ def _leed_items(demo: DemoLeed, seller: str, now: datetime) -> list[dict[str, An
     leed, slot = leeds.new_leed_items(demo.id, new, seller, now.isoformat())
     done = {"done_at": now.isoformat()}
     items = [{**db.effect_key("recordPost", demo.id), **done}]
-    if demo.status == "sold":
+    if demo.status != "for_sale":  # off the for-sale index, as a sale or a withdrawal leaves it
         for key in ("gsi1pk", "gsi1sk"):
             leed.pop(key)
+    if demo.status == "sold":
         leed.update(status=demo.status, buyer="bob", sold_at=now.isoformat())
         items += [slot, {**db.effect_key("recordSale", demo.id), **done},
                   {**db.sale_key(demo.id), "leed_id": demo.id, "trade": demo.trade, "seller": seller,
                    "buyer": "bob", "price_cents": demo.price_cents, "sold_at": now.isoformat()}]
     elif demo.status == "withdrawn":
-        for key in ("gsi1pk", "gsi1sk"):
-            leed.pop(key)
         leed.update(status=demo.status, withdrawn_at=now.isoformat())
         items.append({**db.effect_key("recordWithdrawal", demo.id), **done})
     else:

@@ -120,6 +120,3 @@ class History:
                  "start": r["started"], "duration_ms": r["duration_ms"], "outcome": r["outcome"],
                  "error": r["error"], "async": bool(r["async"]), "calls": json.loads(r["calls"])}
                 for r in reversed(self._store.rows(sql, [*params, limit]))]
-
-    def pending(self) -> int:
-        return int(self._store.rows("SELECT count(*) FROM deliveries WHERE status = 'pending'")[0][0])
