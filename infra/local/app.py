@@ -109,6 +109,8 @@ class LocalStack:
         self._clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
                          for s in ("dynamodb", "sqs", "s3", "ses")}
         self._resolver = resolver
+        # The console's read-only look at the data, through the same clients as everything the stack does.
+        self._browser = DataBrowser(self._clients["dynamodb"], self._clients["s3"])
         code = CodeVersion(ROOT).current if self.settings.reload else (lambda: 0)
         chaos = Chaos(self.settings.retry_delay, self.settings.fault_rate, self.settings.duplicate_rate,
                       self.settings.seed)
@@ -207,21 +209,11 @@ class LocalStack:
                 self._openapi = openapi.document(self.functions)
             return self._openapi
 
-    # The console's read-only look at the data, through boto3 against the emulator (clients made on first use).
-    _data_lock = threading.Lock()
-
-    def _browser(self) -> DataBrowser:
-        with self._data_lock:  # boto3's default session is not thread-safe while it makes clients
-            if getattr(self, "_data_browser", None) is None:
-                self._data_browser = DataBrowser(*(boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
-                                                   for s in ("dynamodb", "s3")))
-            return self._data_browser
-
     def data_items(self, prefix: str, limit: int) -> dict[str, Any]:
-        return self._browser().items(prefix, limit)
+        return self._browser.items(prefix, limit)
 
     def data_objects(self, bucket: str | None, prefix: str, limit: int) -> dict[str, Any]:
-        return self._browser().objects(bucket, prefix, limit)
+        return self._browser.objects(bucket, prefix, limit)
 
 
 def run(settings: Settings) -> int:
