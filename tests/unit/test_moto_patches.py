@@ -25,6 +25,17 @@ def test_dynamodb_request_handler_and_transactions():
     assert _params(DynamoDBBackend.get_item)[:3] == ["self", "table_name", "keys"]
     assert _params(DynamoDBBackend.put_item)[:3] == ["self", "table_name", "item_attrs"]
     assert _params(DynamoDBBackend.delete_item)[:3] == ["self", "table_name", "key"]
+    # query_index: moto's Query walks what all_items answers; every write to a table's items goes through these
+    assert _params(Table.query)[:8] == ["self", "hash_key", "range_comparison", "range_objs", "limit",
+                                        "exclusive_start_key", "scan_index_forward", "projection_expressions"]
+    assert {"index_name", "hash_key_conditions", "range_key_conditions"} <= set(_params(Table.query))
+    assert _params(Table.all_items) == ["self"]
+    assert _params(Table.put_item)[:2] == ["self", "item_attrs"]
+    assert _params(Table.delete_item) == ["self", "hash_key", "range_key"]
+    assert _params(DynamoDBBackend.update_item)[:3] == ["self", "table_name", "key"]
+    assert _params(Table._item_comes_before_dct) == ["self", "item", "dct", "hash_key_attrs", "range_key_attrs",
+                                                     "scan_index_forward"]
+    assert _params(Table._generate_attr_to_sort_by) == ["self", "hash_key_attrs", "range_key_attrs"]
 
     import boto3
     from moto import mock_aws

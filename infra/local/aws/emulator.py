@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from infra.local.aws import ddb_lock, durable, s3_hook, s3post, ses_capture, transactions
+from infra.local.aws import ddb_lock, durable, query_index, s3_hook, s3post, ses_capture, transactions
 from infra.local.sam.model import REGION
 from infra.local.state.saved import SavedData
 
@@ -47,6 +47,7 @@ class Emulator:
         durable.install(self._saved)  # before ddb_lock: a DynamoDB write is saved while the lock is held
         ddb_lock.install()  # moto's DynamoDB is not thread-safe; our workers call it concurrently
         transactions.install()
+        query_index.install()  # a Query costs its page, not the table (before restore: its writes are seen)
         s3post.install()
         ses_capture.install(self._mail_sink, self._rate)
         s3_hook.install(self._s3_event)
