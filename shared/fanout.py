@@ -20,7 +20,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from markupsafe import Markup, escape
 
-from shared import clients, config, db, dispatch, mail, unsubscribe
+from shared import clients, config, db, dispatch, mail, send_pacing, unsubscribe
 from shared.errors import LeedMissing
 from shared.formatting import dollars, trade_label, when
 from shared.idempotent import run_once
@@ -91,7 +91,7 @@ class _Run:
         self.leed = leed
         self.context = context
         self.ses_template: str | None = None
-        self.pacer: mail.Pacer | None = None
+        self.pacer: send_pacing.AccountPacer | None = None
 
     def send_batch(self, unit: dict[str, Any]) -> dict[str, Any]:
         """Send one page; the result (saved by the idempotency record) is where the next page starts."""
@@ -102,7 +102,7 @@ class _Run:
             if self.ses_template is None:
                 self.ses_template = _make_ses_template(self.leed)
             if self.pacer is None:
-                self.pacer = mail.Pacer(mail.max_send_rate())
+                self.pacer = send_pacing.AccountPacer(mail.max_send_rate())  # one rate for all senders
             accepted = mail.send_bulk(self.ses_template, [(s["email"], _personal(s)) for s in recipients], self.pacer)
         metrics.add_metric(name="FanoutEmails", unit="Count", value=accepted)
         return {"next": after, "sent": accepted}

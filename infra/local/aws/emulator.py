@@ -11,7 +11,17 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from infra.local.aws import ddb_lock, durable, query_index, s3_hook, s3post, ses_capture, transactions
+from infra.local.aws import (
+    ddb_lock,
+    ddb_serialize,
+    durable,
+    query_index,
+    s3_hook,
+    s3post,
+    ses_capture,
+    ses_quota,
+    transactions,
+)
 from infra.local.sam.model import REGION
 from infra.local.state.saved import SavedData
 
@@ -48,8 +58,10 @@ class Emulator:
         ddb_lock.install()  # moto's DynamoDB is not thread-safe; our workers call it concurrently
         transactions.install()
         query_index.install()  # a Query costs its page, not the table (before restore: its writes are seen)
+        ddb_serialize.install()
         s3post.install()
         ses_capture.install(self._mail_sink, self._rate)
+        ses_quota.install(self._rate)  # after the capture: a refused send is never captured
         s3_hook.install(self._s3_event)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
