@@ -5,6 +5,10 @@ up to ``MaximumRetryAttempts``; ``MaximumEventAgeInSeconds`` ends retrying with 
 then the destination record AWS sends goes to OnFailure (or OnSuccess). Fault injection exercises the
 controllers' idempotency: ``LEEDZ_FAULT_RATE`` fails an attempt (half before, half after the handler ran) and
 ``LEEDZ_DUPLICATE_RATE`` delivers an accepted event twice. Every step is written to the history.
+
+A function's ``ReservedConcurrentExecutions`` bounds how many of its events run at once; an event over it is
+throttled as Lambda throttles it: it waits (without using an attempt) until an instance is free, for as long as
+its maximum event age allows, and then goes to OnFailure with EventAgeExceeded; it is never dropped.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from infra.local.sam.model import Destination, Function
 from infra.local.state.history import History
 
 INJECTED = {"errorMessage": "Injected fault (LEEDZ_FAULT_RATE)", "errorType": "Local.InjectedFault"}
+THROTTLED = {"errorMessage": "Rate Exceeded.", "errorType": "TooManyRequestsException"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,8 @@ class AsyncInvoker:
         self._random = random.Random(chaos.seed)  # noqa: S311 - fault injection, not security
         self._lock = threading.Lock()
         self._running = 0
+        self._slots = {name: threading.Semaphore(fn.reserved) for name, fn in functions.items()
+                       if fn.reserved is not None}
 
     @property
     def pending(self) -> int:
@@ -98,6 +105,21 @@ class AsyncInvoker:
             return rate > 0 and self._random.random() < rate
 
     def _attempt(self, event: _Event) -> Result:
+        """One attempt, once the function has a free instance within its reserved concurrency."""
+        slot = self._slots.get(event.fn.name)
+        if slot is None:
+            return self._attempt_now(event)
+        if not slot.acquire(blocking=False):
+            log(event.fn.name, type="THROTTLED", request_id=event.request_id, reserved=event.fn.reserved,
+                correlation_id=correlation(event.payload))
+            if not slot.acquire(timeout=max(0.0, event.accepted + event.fn.max_age - time.time())):
+                return Result(False, THROTTLED, event.request_id, 0, Outcome.THROTTLED)
+        try:
+            return self._attempt_now(event)
+        finally:
+            slot.release()
+
+    def _attempt_now(self, event: _Event) -> Result:
         """One attempt. An injected fault is an attempt outcome of its own (the function's runs say what the
         handler did: it never ran before a fault, it ran and succeeded under one after it) and logged."""
         if self._roll(self._chaos.fault_rate):
@@ -124,6 +146,10 @@ class AsyncInvoker:
         while True:
             attempts += 1
             result = self._attempt(event)
+            if result.outcome is Outcome.THROTTLED:  # waited its whole age for an instance: never ran
+                self._record(event, attempts, result, None)
+                condition = "EventAgeExceeded"
+                break
             if result.ok:
                 self._record(event, attempts, result, None)
                 self._finish(event, fn.on_success, "Success", attempts, result)

@@ -23,7 +23,10 @@ class LambdaService:
         """``sqs``: a boto3 client for SQS destinations; ``code()``: the source's version (reload);
         ``latency_ms``: added to each AWS call a function makes."""
         self.functions, self._history, self._sqs, self._endpoint = functions, history, sqs, endpoint
-        self.pools = {name: Pool(fn, worker_env(fn, endpoint, invoke_port), concurrency, code, latency_ms)
+        # ReservedConcurrentExecutions caps a function's instances; the async queue holds events beyond it.
+        self.pools = {name: Pool(fn, worker_env(fn, endpoint, invoke_port),
+                                 concurrency if fn.reserved is None else max(1, min(concurrency, fn.reserved)),
+                                 code, latency_ms)
                       for name, fn in functions.items()}
         self.asyncq = AsyncInvoker(functions, self.invoke, self.deliver, history, chaos)
 

@@ -32,6 +32,7 @@ class Outcome(StrEnum):
     TIMEOUT = "timeout"
     INJECTED_BEFORE = "injected_before"  # LEEDZ_FAULT_RATE: failed before the handler ran
     INJECTED_AFTER = "injected_after"  # ... or after it ran (and succeeded)
+    THROTTLED = "throttled"  # never ran: the function's reserved concurrency stayed in use past the event's age
 
 
 @dataclass

@@ -54,6 +54,7 @@ class Function:
     runtime: str = "python3.12"
     architecture: str = "x86_64"
     handler: str = ""  # as the template writes it: ``handlers/add_leed.handler``
+    reserved: int | None = None  # ReservedConcurrentExecutions: at most this many run at once (None: no limit)
 
     @property
     def arn(self) -> str:
@@ -117,6 +118,8 @@ def functions(template: dict[str, Any] | None = None, endpoint: str = "http://12
             architecture=str((props.get("Architectures") or glob.get("Architectures") or ["x86_64"])[0]),
             handler=str(props["Handler"]),
         )
+        if props.get("ReservedConcurrentExecutions") is not None:
+            fn.reserved = int(resolver.resolve(props["ReservedConcurrentExecutions"]))
         _events(fn, props.get("Events") or {}, resolver)
         invoke = props.get("EventInvokeConfig") or {}
         fn.retries = int(invoke.get("MaximumRetryAttempts", DEFAULT_RETRIES))
