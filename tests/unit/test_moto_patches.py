@@ -78,6 +78,22 @@ def test_ses_v2_handler_quota_and_template_renderer():
     assert parse_template("Hi {{name}}", {"name": "Bo"}) == "Hi Bo"
 
 
+def test_serializer_template_renderer_and_ses_errors():
+    from moto.core.serialize import BaseJSONSerializer
+    from moto.ses import models, template
+    from moto.ses.exceptions import SesError
+
+    # ddb_serialize: the JSON serializer's structure method and its plain copy
+    assert _params(BaseJSONSerializer._serialize_type_structure) == ["self", "serialized", "value", "shape", "key"]
+    assert _params(BaseJSONSerializer._default_serialize) == ["self", "serialized", "value", "shape", "key"]
+    # ses_render: moto renders through this module attribute (ses_capture looks it up there, models imports it)
+    assert _params(template.parse_template) == ["template", "template_data", "tokenizer"]
+    assert callable(models.parse_template)
+    # ses_quota: an SES error with a code of our choosing
+    error = SesError("Throttling", "Maximum sending rate exceeded.")
+    assert (error.code, error.message) == ("Throttling", "Maximum sending rate exceeded.")
+
+
 def test_threaded_server():
     from moto.server import ThreadedMotoServer
 

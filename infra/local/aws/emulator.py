@@ -20,6 +20,7 @@ from infra.local.aws import (
     s3post,
     ses_capture,
     ses_quota,
+    ses_render,
     transactions,
 )
 from infra.local.sam.model import REGION
@@ -62,6 +63,7 @@ class Emulator:
         s3post.install()
         ses_capture.install(self._mail_sink, self._rate)
         ses_quota.install(self._rate)  # after the capture: a refused send is never captured
+        ses_render.install()
         s3_hook.install(self._s3_event)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
