@@ -16,7 +16,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from shared import db, dispatch
+from shared import clients, db, dispatch
 
 logger = Logger(child=True)
 
@@ -61,6 +61,7 @@ def _fire_all(events: list[dict[str, Any]]) -> None:
         for payload in events:
             dispatch.fire(payload)
         return
+    clients.lambda_()  # made once here on a cold start, not by each thread at once (the cache takes no lock)
     with ThreadPoolExecutor(max_workers=len(events), thread_name_prefix="outbox") as pool:
         futures = [pool.submit(dispatch.fire, payload) for payload in events]
     for future in futures:
