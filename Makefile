@@ -20,8 +20,9 @@ SAM_STAMP := $(SAM_VENV)/.installed-$(SAM_VERSION)
 # Supply chain (issue 18): every third-party package, runtime and dev, comes from requirements-dev.lock with its
 # sha256 (--require-hashes: pip refuses a file whose hash is not in the lock, or a package the lock does not name).
 # The project itself goes in editable without its dependencies and without build isolation, so even the build
-# backend (setuptools, locked in the dev extras) is the hashed one. pip is the venv's own (not upgraded from the
-# index: that would be the one unhashed download).
+# backend (setuptools, locked in the dev extras) is the hashed one. pip is not upgraded from the index first (that
+# would be the one unhashed download): the venv's own pip installs the lock, which pins pip itself (pip-audit
+# needs it) with its hashes.
 $(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
