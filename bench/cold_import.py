@@ -11,6 +11,8 @@ first) so a busy machine slows all modules alike, and the figure is the median o
 module median / ``import boto3`` median (the goal is at most 1.5); the same ratio of the minimums is printed
 too, as it is the least disturbed by other load on the machine. The "handler floor" row imports only the
 libraries every HTTP handler needs whatever its own code (``FLOOR``): no handler can be faster than that.
+The functions' environment is the local stack's, tracing off; ``--traced`` turns the X-Ray tracing on, as the
+template does on AWS (``Tracing: Active``: powertools' Tracer imports and patches the X-Ray SDK at import).
 ``--root`` measures another checkout of the repository; ``--compare ROOT`` measures a second one in the same
 interleaved rounds (before/after a change: ``git worktree add /tmp/before COMMIT``).
 
@@ -44,12 +46,14 @@ _CHILD = ("import sys, time; t = time.perf_counter(); [__import__(m) for m in sy
           "print(time.perf_counter() - t)")
 
 
-def targets() -> dict[str, dict[str, str]]:
-    """Module -> environment of the function that runs it (first function wins if two share a module)."""
+def targets(traced: bool = False) -> dict[str, dict[str, str]]:
+    """Module -> environment of the function that runs it (first function wins if two share a module).
+    ``traced``: with X-Ray tracing on, as on AWS (``Tracing: Active``); the local stack turns it off."""
     found: dict[str, dict[str, str]] = {}
     for fn in functions().values():
         # Endpoint and port are never contacted at import; they only make the environment Lambda-shaped.
-        found.setdefault(fn.module, worker_env(fn, "http://127.0.0.1:9", 9))
+        env = worker_env(fn, "http://127.0.0.1:9", 9)
+        found.setdefault(fn.module, {**env, "POWERTOOLS_TRACE_DISABLED": "false"} if traced else env)
     return found
 
 
@@ -122,18 +126,21 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose modules to import")
     parser.add_argument("--compare", type=Path, metavar="ROOT",
                         help="also measure this checkout (e.g. a git worktree of an older commit), same rounds")
+    parser.add_argument("--traced", action="store_true",
+                        help="X-Ray tracing on (powertools Tracer and its patching), as the functions run on AWS")
     parser.add_argument("--why", nargs="*", default=None, metavar="MODULE",
                         help="also break these modules' import time down by package (no names: the slowest)")
     args = parser.parse_args()
     runs = max(5, args.runs)
     roots = [args.root.resolve()] + ([args.compare.resolve()] if args.compare else [])
-    mods = targets()
+    mods = targets(args.traced)
     floor = " ".join(FLOOR)
     names = {BASELINE: next(iter(mods.values())), floor: next(iter(mods.values())), **mods}
     samples = measure(names, roots, runs)
     print(f"cold import: fresh interpreter per sample, perf_counter around the import, {runs} interleaved rounds "
           f"(every module{' from both checkouts' if len(roots) > 1 else ''} once a round; {sys.executable}, "
-          f"Python {sys.version.split()[0]}); ratio = module / import boto3, of the medians and of the minimums")
+          f"Python {sys.version.split()[0]}); ratio = module / import boto3, of the medians and of the minimums; "
+          f"X-Ray tracing {'on, as on AWS' if args.traced else 'off, as in the local stack'}")
     for root in roots:
         base = (statistics.median(samples[(root, BASELINE)]), min(samples[(root, BASELINE)]))
         print(f"\n{root}")

@@ -23,6 +23,9 @@ LIMIT_BYTES = 262_144_000  # 250 MB unzipped, function and all its layers (Lambd
 MAX_LAYERS = 5
 RUNTIME_TAG = "cpython-312"
 ELF_MACHINE_AARCH64 = 183  # e_machine of an ELF file for ARM 64-bit
+# Modules Lambda's managed Python runtime itself provides, in no artifact or layer: SnapStart's runtime hooks
+# (shared/snapstart.py imports them, and registers nothing where they are absent).
+RUNTIME_PROVIDED = {"snapshot_restore_py"}
 # Data files read at run time, by the module that reads them (a module in a function's closure needs them).
 RUNTIME_DATA = {"shared.rendering": "templates"}
 
@@ -104,7 +107,8 @@ def check_function(build: Path, template: dict[str, Any], name: str, props: dict
     elif not re.search(rf"^(def {attr}\b|{attr}\s*=)", found.modules[entry].read_text(), re.MULTILINE):
         report.problems.append(f"{name}: {module}.py defines no {attr}")
     report.problems.extend(f"{name}: imports {missing}, found in neither its code nor its layers"
-                           for missing in sorted(found.missing))
+                           for missing in sorted(found.missing)
+                           if missing.split(".")[0] not in RUNTIME_PROVIDED)
     for reader, data in RUNTIME_DATA.items():
         if reader in found.modules:
             report.problems.extend(f"{name}: {reader} reads {data}/{missing}, which is not in {code}"

@@ -21,7 +21,7 @@ from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared import config, db, users
+from shared import config, db, snapstart, users
 from shared.errors import (
     AppError,
     BadRequest,
@@ -133,7 +133,9 @@ def make_app(*routers: Router) -> APIGatewayRestResolver:
 
 
 def entrypoint(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    """The Lambda ``handler``: correlation id from the request, metrics flushed, then the app."""
+    """The Lambda ``handler``: correlation id from the request, metrics flushed, then the app. Its function runs
+    with SnapStart, so this also registers what a restored environment must redo (``shared.snapstart``)."""
+    snapstart.register()
 
     @metrics.log_metrics
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -1,20 +1,22 @@
 """Transactional outbox: the events a change must fire are written in the same transaction as the change.
 
-A handler adds ``stage(events)`` to its ``TransactWriteItems``; after the commit it calls ``release`` (fire,
-then one DeleteItem). If the process dies or an invoke fails between commit and clear, the outbox item stays
-and ``sweep`` (a scheduled function) fires it again. Controllers are idempotent, so a second delivery has no
-second effect: nothing is lost, nothing is done twice.
+A handler adds ``stage(events)`` to its ``TransactWriteItems``; after the commit it calls ``release`` (fire
+every event at once, then one DeleteItem: a request waits for its transaction, the slowest invoke and the clear,
+three calls deep whatever the number of events). If the process dies or an invoke fails between commit and
+clear, the outbox item stays and ``sweep`` (a scheduled function) fires it again. Controllers are idempotent,
+so a second delivery has no second effect: nothing is lost, nothing is done twice.
 """
 
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from shared import db, dispatch
+from shared import clients, db, dispatch
 
 logger = Logger(child=True)
 
@@ -37,15 +39,33 @@ def stage(events: list[dict[str, Any]], *, now: datetime | None = None) -> tuple
 
 def release(outbox_id: str, events: list[dict[str, Any]]) -> bool:
     """Fire every event, then clear the outbox item. Never raises: the change is already committed, so a
-    failure here is the sweeper's to finish, not the client's error. Returns whether all was delivered."""
+    failure here is the sweeper's to finish, not the client's error. Returns whether all was delivered.
+
+    The invokes go out together (boto3's clients are thread-safe) and the item is cleared only when every one
+    was accepted: one failed invoke leaves it for the sweeper, which fires all its events again (controllers
+    are idempotent, so the ones already delivered have no second effect)."""
     try:
-        for payload in events:
-            dispatch.fire(payload)
+        _fire_all(events)
         db.delete(db.outbox_key(outbox_id))
     except Exception:
         logger.exception("outbox delivery failed; the sweeper will re-fire", extra={"outbox_id": outbox_id})
         return False
     return True
+
+
+def _fire_all(events: list[dict[str, Any]]) -> None:
+    """``dispatch.fire`` each event, concurrently when there are several; raises the first failure after all
+    have finished. A pool per call, not one per process: a Lambda environment sits idle (frozen, or snapshotted
+    by SnapStart) between requests, and no thread should outlive the request that needed it."""
+    if len(events) <= 1:
+        for payload in events:
+            dispatch.fire(payload)
+        return
+    clients.lambda_()  # made once here on a cold start, not by each thread at once (the cache takes no lock)
+    with ThreadPoolExecutor(max_workers=len(events), thread_name_prefix="outbox") as pool:
+        futures = [pool.submit(dispatch.fire, payload) for payload in events]
+    for future in futures:
+        future.result()  # re-raises that invoke's exception
 
 
 def sweep(*, now: datetime | None = None, stale_after: timedelta = STALE_AFTER) -> int:

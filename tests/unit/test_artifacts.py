@@ -84,6 +84,13 @@ def test_a_library_missing_from_the_layer_is_named(build: Path):
     assert artifacts.check(build).problems == ["Fn: imports fastlib.inner, found in neither its code nor its layers"]
 
 
+def test_the_runtimes_own_snapstart_hooks_need_no_layer(build: Path):
+    """snapshot_restore_py ships inside Lambda's Python runtime; any other unknown module is still named."""
+    handler = build / "Fn/handlers/h.py"
+    handler.write_text("from snapshot_restore_py import register_after_restore\nimport nowhere_lib\n" + HANDLER)
+    assert artifacts.check(build).problems == ["Fn: imports nowhere_lib, found in neither its code nor its layers"]
+
+
 def test_a_missing_handler_module_or_function_is_named(build: Path):
     (build / "Fn/handlers/h.py").write_text("def other(event, context): ...\n")
     assert artifacts.check(build).problems == ["Fn: handlers/h.py defines no handler"]

@@ -19,7 +19,11 @@ def test_every_function_and_layer_is_built_by_the_makefile_for_the_templates_run
     makefile = (ROOT / "Makefile").read_text()
     # the layer's wheels are asked for the same runtime and architecture as the functions run on
     assert re.search(r"^LAMBDA_PYTHON := 3\.12$", makefile, re.MULTILINE)
-    assert re.search(r"^LAMBDA_PLATFORM := manylinux2014_aarch64$", makefile, re.MULTILINE)
+    # aarch64 manylinux wheels for every glibc from manylinux2014's (2.17) to Amazon Linux 2023's (2.34)
+    minors = re.search(r"^LAMBDA_GLIBC_MINORS := ([0-9 ]+)$", makefile, re.MULTILINE)
+    assert minors and [int(m) for m in minors.group(1).split()] == list(range(17, 35))
+    assert "--platform manylinux_2_$(minor)_aarch64" in makefile
+    assert "--require-hashes" in makefile.split("build-DependenciesLayer:")[1].split("\n\n")[0]
     assert "--only-binary=:all:" in makefile
     for name, res in template["Resources"].items():
         if res["Type"] in ("AWS::Serverless::Function", "AWS::Serverless::LayerVersion"):
