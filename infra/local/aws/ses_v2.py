@@ -88,10 +88,19 @@ OPERATIONS = {f.__name__: f for f in (create_email_template, get_email_template,
                                       delete_email_template, send_bulk_email)}
 
 
+# Their URLs, for moto's server (its catch-all "/v2/.*" rule does not reach past one path segment there).
+PATHS = ("{0}/v2/email/templates$", "{0}/v2/email/templates/(?P<TemplateName>[^/]+)$",
+         "{0}/v2/email/outbound-bulk-emails$")
+
+
 def install() -> None:
-    """Add the operations to moto's SES v2 responder (it dispatches by the botocore operation name)."""
+    """Add the operations to moto's SES v2 responder (it dispatches by the botocore operation name) and their
+    URLs to its URL map (read when the server first routes an SES v2 request, so before it starts)."""
+    from moto.sesv2 import urls
     from moto.sesv2.responses import SESV2Response
 
     for name, operation in OPERATIONS.items():
         if not hasattr(SESV2Response, name):
             setattr(SESV2Response, name, operation)
+    for path in PATHS:
+        urls.url_paths.setdefault(path, SESV2Response.dispatch)
