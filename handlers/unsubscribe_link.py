@@ -8,6 +8,7 @@ open links, and must not unsubscribe anyone. POST unsubscribes: what a mail clie
 button, and the web app's ``/unsubscribe`` page. Posting twice is fine (same page).
 """
 
+import functools
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -62,6 +63,7 @@ app = make_app(router)
 _resolve = entrypoint(app)
 
 
+@functools.wraps(_resolve)  # it calls the traced, logged entrypoint, and says so (``traced``)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Neither route reads a body: RFC 8058's ``List-Unsubscribe=One-Click`` (form-encoded, as mail clients and
     the page's form send it) says only "unsubscribe", which the method already says. It is dropped before the

@@ -110,20 +110,23 @@ def test_template_syntax_in_every_user_field_reaches_every_subscriber_as_typed(
     assert [t["TemplateName"] for t in templates] == [ses_templates.new_leed_template()]  # no per-leed source
 
 
-def test_making_the_static_template_sweeps_old_per_leed_templates(aws, inbox):
-    ses = clients.sesv2()
-    for n in range(3):
-        ses.create_email_template(TemplateName=f"leedz-new-leed-{n:032x}",
-                                  TemplateContent={"Subject": "s", "Html": "h", "Text": "t"})
-    ses.create_email_template(TemplateName="someone-elses", TemplateContent={"Subject": "s", "Text": "t"})
+def test_making_the_static_template_sweeps_old_per_leed_templates(invocations, inbox, lambda_context):
+    from moto.ses.models import ses_backends
 
-    assert ses_templates.sweep(now=datetime.now(UTC) + timedelta(hours=2)) == [
-        f"leedz-new-leed-{n:032x}" for n in range(3)]
-    ses.create_email_template(TemplateName=f"leedz-new-leed-{9:032x}",
-                              TemplateContent={"Subject": "s", "Html": "h", "Text": "t"})
-    name = ses_templates.new_leed_template()  # made now: the sweep spares a template an hour old or less
+    ses = clients.sesv2()
+    leftovers = [f"leedz-new-leed-{n:032x}" for n in range(3)]
+    for name in [*leftovers, f"leedz-new-leed-{9:032x}", "someone-elses"]:
+        ses.create_email_template(TemplateName=name, TemplateContent={"Subject": "s", "Html": "h", "Text": "t"})
+    for name in [*leftovers, "someone-elses"]:  # made by older code more than an hour ago
+        ses_backends["123456789012"]["us-east-1"].templates[name]["timestamp"] -= 7200
+    subscribe_many("dj", 1)
+    posted(lambda_context)
+    fan_out(invocations, lambda_context)  # the first fan-out of this code makes the static template
+
     names = {t["TemplateName"] for t in ses.list_email_templates()["TemplatesMetadata"]}
-    assert names == {name, "someone-elses", f"leedz-new-leed-{9:032x}"}
+    # gone: the old per-leed ones; kept: another app's, and one an hour old or less (a fan-out may still use it)
+    assert names == {ses_templates.new_leed_template(), "someone-elses", f"leedz-new-leed-{9:032x}"}
+    assert ses_templates.sweep(now=datetime.now(UTC) + timedelta(hours=2)) == [f"leedz-new-leed-{9:032x}"]
 
 
 def test_the_one_click_post_of_rfc_8058_unsubscribes_and_a_get_never_does(invocations, inbox, lambda_context):
