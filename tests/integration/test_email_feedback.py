@@ -135,3 +135,17 @@ def test_other_events_and_garbage_change_nothing(aws, lambda_context):
                          {"Sns": {"Message": '{"notificationType": "Delivery", "mail": {}}'}}]}
     assert email_events.handler(event, lambda_context) == {"results": [
         {"type": "Open", "ignored": "Open"}, {"type": "Delivery", "ignored": "Delivery"}]}
+
+
+@pytest.mark.parametrize("name", ["Bounce", "Complaint"])
+def test_the_console_events_suppress_bob(aws, lambda_context, name):
+    """``events/email_events/*.json``: what SNS delivers, as the console's test events (tag username "bob")."""
+    import json
+    from pathlib import Path
+
+    event = json.loads((Path(__file__).parents[2] / "events" / "email_events" / f"{name}.json").read_text())
+    assert email_events.handler(event, lambda_context)["results"] == [{"type": name, "suppressed": 1}]
+    address = f"{name.lower()}@simulator.amazonses.com"
+    assert suppression.status(address) == {"Bounce": "bounced", "Complaint": "complained"}[name]
+    expected = {"Bounce": "email_bounced", "Complaint": "email_complained"}[name]
+    assert [n["type"] for n in notices("bob", "bob@example.com", lambda_context)] == [expected]
