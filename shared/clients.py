@@ -18,7 +18,9 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_ses import SESClient
+    from mypy_boto3_sesv2 import SESV2Client
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=10)
 
@@ -40,6 +42,15 @@ def lambda_() -> LambdaClient:
 
 def ses() -> SESClient:
     return client("ses")
+
+
+def sesv2() -> SESV2Client:
+    """SES v2: sending (``SendEmail``, ``SendBulkEmail`` with per-destination headers) and email templates."""
+    return client("sesv2")
+
+
+def secretsmanager() -> SecretsManagerClient:
+    return client("secretsmanager")
 
 
 def s3() -> S3Client:

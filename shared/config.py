@@ -38,6 +38,21 @@ def sender_email() -> str:
     return require("SENDER_EMAIL")
 
 
+def sender_name() -> str:
+    """The display name every email comes from (``From: leedz <noreply@...>``)."""
+    return optional("SENDER_NAME", "leedz")
+
+
+def configuration_set() -> str | None:
+    """The SES configuration set every email goes through (bounce and complaint events); None to send without."""
+    return os.environ.get("SES_CONFIGURATION_SET", "").strip() or None
+
+
+def unsubscribe_key_secret() -> str:
+    """The Secrets Manager secret (name or ARN) holding the unsubscribe links' signing key."""
+    return require("UNSUBSCRIBE_KEY_SECRET")
+
+
 def upload_bucket() -> str:
     return require("UPLOAD_BUCKET")
 

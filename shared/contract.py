@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.errors import ERROR_CODES
 
@@ -82,6 +82,8 @@ class Profile(_View):
     name: str
     subscriptions: list[str]
     stats: UserStats
+    email_status: Literal["ok", "bounced", "complained"] = Field(
+        description="ok, or why leedz no longer emails this address: it bounced permanently, or a complaint")
 
 
 class Notification(_View):

@@ -1,14 +1,15 @@
 """notifyUsers: email every subscriber of a leed's trade but its seller, at any size, each one once.
 
 - Subscribers come from the trade's list on ``gsi1`` (``SUBS#{trade}``), a paginated Query, 50 a page.
-- One SES template per leed, rendered by jinja2 from ``templates/new_leed.*``, with ``{{name}}`` and
-  ``{{unsubscribe_url}}`` left for SES to fill per destination; one ``SendBulkTemplatedEmail`` per page.
+- One static SES template (``shared.ses_templates``): the leed's fields, the subscriber's name and link go as
+  template data, never into template source; one ``SendBulkEmail`` per page, each destination with its own
+  ``List-Unsubscribe`` link and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058).
 - Each page ("batch" n) is sent at most once (``shared.idempotent``): its saved result is the cursor of the
   next page, so a retried or duplicated event walks the batches already sent without sending them again.
 - When the invocation's remaining time runs low, or ``FANOUT_BATCHES_PER_INVOCATION`` batches were handled,
   the cursor goes to a new Event invoke of this same function; the hand-off is itself once per batch number,
   so a retry that reaches the same point does not start a second chain.
-- When the last batch is out, the leed's SES template is deleted.
+- Suppressed addresses (bounced, complained) are left out by ``shared.mail``.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ import os
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from markupsafe import Markup, escape
 
-from shared import clients, config, db, dispatch, mail, send_pacing, unsubscribe
+from shared import clients, config, db, dispatch, mail, send_pacing, ses_templates, unsubscribe
 from shared.errors import LeedMissing
 from shared.formatting import dollars, trade_label, when
 from shared.idempotent import run_once
 from shared.observability import logger, metrics
-from shared.rendering import render_email
+from shared.ses_feedback import tag_value
+from shared.users import display_name
 
 PAGE_SIZE = mail.MAX_DESTINATIONS
 # Stop taking new batches when less than this is left: one page (a Query, a paced send) must fit in it.
@@ -36,41 +37,23 @@ def batches_per_invocation() -> int:
     return max(1, int(config.optional("FANOUT_BATCHES_PER_INVOCATION", "100")))
 
 
-def ses_template_name(leed_id: str) -> str:
-    return f"leedz-new-leed-{leed_id}"
-
-
-def _defuse(text: str) -> str:
-    """User text goes into an SES (Handlebars) template: ``{{`` in a title must stay text, not a tag."""
-    return text.replace("{{", "{\u200b{").replace("}}", "}\u200b}")
-
-
-def _leed_context(leed: dict[str, Any]) -> dict[str, Any]:
+def _leed_values(leed: dict[str, Any]) -> dict[str, str]:
+    """The leed's part of the template data: user text as typed (``shared.ses_templates`` escapes it for HTML)."""
     return {
-        "id": leed["id"], "title": _defuse(leed["title"]), "trade_label": trade_label(leed["trade"]),
-        "when": when(leed["start"], leed["end"]), "zip": leed["zip"], "price": dollars(leed["price_cents"]),
-        "seller": _defuse(leed["seller"]), "url": f"{config.app_url()}/leeds/{leed['id']}",
+        "title": leed["title"], "trade_label": trade_label(leed["trade"]), "when": when(leed["start"], leed["end"]),
+        "zip": leed["zip"], "price": dollars(leed["price_cents"]), "seller": display_name(leed["seller"]),
+        "url": f"{config.app_url()}/leeds/{leed['id']}",
     }
 
 
-def _make_ses_template(leed: dict[str, Any]) -> str:
-    """Render the leed's email once; the personal parts stay SES placeholders. The HTML part takes
-    ``name_html`` (escaped by us) so the name is escaped in HTML and left as typed in the text part: SES does
-    not escape replacement data in the HTML part ("SES doesn't escape HTML content when rendering the HTML
-    template", SES developer guide, Advanced email personalization), and neither does moto."""
-    html_ctx = {"leed": _leed_context(leed), "recipient_name": Markup("{{name_html}}"),
-                "unsubscribe_url": Markup("{{unsubscribe_url}}")}
-    subject, html, _ = render_email("new_leed", html_ctx)
-    _, _, text = render_email("new_leed", {**html_ctx, "recipient_name": "{{name}}"})
-    name = ses_template_name(leed["id"])
-    mail.ensure_ses_template(name, subject, html, text)
-    return name
-
-
-def _personal(subscriber: dict[str, Any]) -> dict[str, str]:
-    name = subscriber.get("name") or subscriber["username"]
-    return {"name": name, "name_html": str(escape(name)),
-            "unsubscribe_url": unsubscribe.link(subscriber["username"], subscriber["trade"])}
+def _destination(subscriber: dict[str, Any], leed_values: dict[str, str]) -> mail.Destination:
+    """One subscriber's email: their name and link in the data, their link in the RFC 8058 headers too."""
+    url = unsubscribe.link(subscriber["username"], subscriber["trade"], subscriber.get("created_at", ""))
+    values = {**leed_values, "name": subscriber.get("name") or subscriber["username"], "unsubscribe_url": url}
+    return mail.Destination(
+        address=subscriber["email"], data=ses_templates.data(values),
+        headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        tags={"username": tag_value(subscriber["username"]), "kind": "new-leed"})
 
 
 def _page(trade: str, start: dict[str, Any] | None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
@@ -90,7 +73,7 @@ class _Run:
     def __init__(self, leed: dict[str, Any], context: LambdaContext | None) -> None:
         self.leed = leed
         self.context = context
-        self.ses_template: str | None = None
+        self.values: dict[str, str] | None = None
         self.pacer: send_pacing.AccountPacer | None = None
 
     def send_batch(self, unit: dict[str, Any]) -> dict[str, Any]:
@@ -99,20 +82,17 @@ class _Run:
         recipients = [s for s in subscribers if s.get("email") and s["username"] != self.leed["seller"]]
         accepted = 0
         if recipients:
-            if self.ses_template is None:
-                self.ses_template = _make_ses_template(self.leed)
+            if self.values is None:
+                self.values = _leed_values(self.leed)
             if self.pacer is None:
                 self.pacer = send_pacing.AccountPacer(mail.max_send_rate())  # one rate for all senders
-            accepted = mail.send_bulk(self.ses_template, [(s["email"], _personal(s)) for s in recipients], self.pacer)
+            accepted = mail.send_bulk(ses_templates.new_leed_template(),
+                                      [_destination(s, self.values) for s in recipients], self.pacer)
         metrics.add_metric(name="FanoutEmails", unit="Count", value=accepted)
         return {"next": after, "sent": accepted}
 
     def time_is_short(self) -> bool:
         return self.context is not None and self.context.get_remaining_time_in_millis() < RESERVE_MILLIS
-
-
-def _clean_up(unit: dict[str, Any]) -> dict[str, Any]:
-    return {"deleted": mail.delete_ses_template(ses_template_name(unit["leed_id"]))}
 
 
 def _self_invoke(unit: dict[str, Any]) -> dict[str, Any]:
@@ -133,10 +113,9 @@ def notify_users(leed_id: str, correlation_id: str, context: LambdaContext | Non
         raise LeedMissing(f"leed {leed_id} does not exist")
     if leed.get("status") != "for_sale":
         # Sold or withdrawn: there is nothing left to offer, so the fan-out stops here, whether it never began,
-        # is a continuation, or is Lambda's retry of one that failed halfway; its SES template goes too.
+        # is a continuation, or is Lambda's retry of one that failed halfway.
         logger.info("leed no longer for sale, fan-out stops",
                     extra={"leed_id": leed_id, "status": leed.get("status"), "batch": batch})
-        run_once(_clean_up, {"leed_id": leed_id}, leed_id=leed_id, key_fields="leed_id", context=context)
         return {"batches": 0, "sent": 0, "done": True}
     run = _Run(leed, context)
     handled, sent = 0, 0
@@ -145,7 +124,6 @@ def notify_users(leed_id: str, correlation_id: str, context: LambdaContext | Non
         result = run_once(run.send_batch, unit, leed_id=leed_id, key_fields="[leed_id, batch]", context=context)
         handled, sent, batch, start = handled + 1, sent + result["sent"], batch + 1, result["next"]
         if start is None:
-            run_once(_clean_up, {"leed_id": leed_id}, leed_id=leed_id, key_fields="leed_id", context=context)
             return {"batches": handled, "sent": sent, "done": True}
         if handled >= batches_per_invocation() or run.time_is_short():
             hand = {"leed_id": leed_id, "batch": batch, "start": start, "correlation_id": correlation_id}

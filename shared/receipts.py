@@ -15,6 +15,7 @@ from shared.formatting import dollars, trade_label, when
 from shared.idempotent import run_once
 from shared.observability import logger, metrics
 from shared.rendering import render_email
+from shared.ses_feedback import tag_value
 from shared.users import display_name
 
 # (role, template, whose profile receives it)
@@ -39,7 +40,10 @@ def _send(unit: dict[str, Any]) -> dict[str, Any]:
         return {"sent": False}
     context = {"leed": unit["leed"], "recipient_name": profile.get("name") or unit["username"]}
     subject, html, text = render_email(unit["template"], context)
-    message_id = mail.send_one(address, subject, html, text)
+    tags = {"username": tag_value(unit["username"]), "kind": unit["template"].replace("_", "-")}
+    message_id = mail.send_one(address, subject, html, text, tags)  # transactional: no list headers
+    if message_id is None:
+        return {"sent": False, "suppressed": True}
     metrics.add_metric(name="SaleEmails", unit="Count", value=1)  # here, not in the caller: this runs once
     return {"sent": True, "message_id": message_id}
 

@@ -79,12 +79,16 @@ def subscribe(username: str, trade: str) -> bool:
     raise Conflict("Your profile changed while subscribing; please try again.")
 
 
-def unsubscribe(username: str, trade: str) -> bool:
-    """Remove the subscription; False if there was none (nothing changes). Also used by email unsubscribe links."""
+def unsubscribe(username: str, trade: str, created_at: str | None = None) -> bool:
+    """Remove the subscription; False if there was none (nothing changes). ``created_at`` (email unsubscribe
+    links): only the subscription made then, so an old link cannot remove a newer subscription."""
+    condition: dict[str, Any] = {"ConditionExpression": "attribute_exists(pk)"}
+    if created_at is not None:
+        condition = {"ConditionExpression": "attribute_exists(pk) AND created_at = :created",
+                     "ExpressionAttributeValues": db.values(created=created_at)}
     try:
         db.transact([
-            {"Delete": {"Key": db.to_ddb(db.subscription_key(username, trade)),
-                        "ConditionExpression": "attribute_exists(pk)"}},
+            {"Delete": {"Key": db.to_ddb(db.subscription_key(username, trade)), **condition}},
             _subscribers_delta(trade, -1),
         ])
     except db.TransactionCancelled as exc:
@@ -92,6 +96,12 @@ def unsubscribe(username: str, trade: str) -> bool:
             return False
         raise
     return True
+
+
+def created_at(username: str, trade: str) -> str | None:
+    """When the user's current subscription to ``trade`` was made; None when there is none."""
+    item = db.get(db.subscription_key(username, trade), consistent=True)
+    return str(item.get("created_at", "")) if item else None
 
 
 def trades_of(username: str) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared import clients, db, subscriptions, warm_caches
+from shared import clients, db, subscriptions, suppression, warm_caches
 from shared.text import DisplayText
 
 STATS = ("posted", "sold", "bought", "earned_cents", "spent_cents")
@@ -73,6 +73,8 @@ def profile_view(profile: dict[str, Any], trades: list[str]) -> dict[str, Any]:
         "name": profile.get("name") or profile["username"],
         "subscriptions": sorted(trades),
         "stats": {name: db.counter(profile, name) for name in STATS},
+        # ok, bounced or complained: whether leedz can still email this address (shared.suppression)
+        "email_status": suppression.status(profile.get("email", "")),
     }
 
 

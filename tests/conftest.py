@@ -40,6 +40,8 @@ _TEST_ENV = {
     "UPLOAD_BUCKET": "leedz-uploads-test",
     "OUTPUT_BUCKET": "leedz-thumbnails-test",
     "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
+    "SES_CONFIGURATION_SET": "leedz-email-test",
+    "UNSUBSCRIBE_KEY_SECRET": "leedz-unsubscribe-key-test",
 }
 
 
@@ -53,11 +55,15 @@ def env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 @pytest.fixture
 def aws(env: dict[str, str]) -> Iterator[None]:
-    """moto with the template's table, the sender verified, and no warm cache from an earlier test."""
+    """moto with the template's table, the sender verified, the configuration set and the unsubscribe key, and
+    no warm cache from an earlier test."""
     with mock_aws():
         warm_caches.reset()
         cfn.create_tables(boto3.client("dynamodb"), {"LeedzTable": TABLE})
         boto3.client("ses").verify_email_identity(EmailAddress=SENDER)
+        boto3.client("sesv2").create_configuration_set(ConfigurationSetName=_TEST_ENV["SES_CONFIGURATION_SET"])
+        boto3.client("secretsmanager").create_secret(Name=_TEST_ENV["UNSUBSCRIBE_KEY_SECRET"],
+                                                     SecretString=uuid.uuid4().hex * 2)
         yield
     warm_caches.reset()
 

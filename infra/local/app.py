@@ -36,7 +36,7 @@ from infra.local.sam import gateway_config
 from infra.local.sam.model import REGION, Function, functions
 from infra.local.sam.resolver import Resolver
 from infra.local.settings import ROOT, Settings
-from infra.local.sources import s3, schedules
+from infra.local.sources import s3, schedules, ses_events
 from infra.local.state import State
 
 STATE_FILE = "state.sqlite3"
@@ -81,8 +81,10 @@ class LocalStack:
         self._ready = False
         self._stop = threading.Event()
         self._s3_route = lambda queue, event: False
+        self._ses_publish: Any = lambda sent: None
         self.emulator = Emulator(self.mailbox.record, settings.ses_max_send_rate,
-                                 lambda queue, event: self._s3_route(queue, event), self.state.saved)
+                                 lambda queue, event: self._s3_route(queue, event), self.state.saved,
+                                 lambda sent: self._ses_publish(sent))
         self.restored: dict[str, int] = {}
         self.lambdas: LambdaService | None = None
         self._openapi: dict[str, Any] | None = None
@@ -107,7 +109,7 @@ class LocalStack:
         self.oauth = oauth.LocalOAuth(client, self.tokens.encode, api, self.state.grants) if client else None
         self.web.config = webapp.app_config(api, client, api, self.endpoint, self.endpoint)
         self._clients = {s: boto3.client(s, endpoint_url=self.endpoint, region_name=REGION)
-                         for s in ("dynamodb", "sqs", "s3", "ses")}
+                         for s in ("dynamodb", "sqs", "s3", "ses", "sesv2", "secretsmanager")}
         self._resolver = resolver
         # The console's read-only look at the data, through the same clients as everything the stack does.
         self._browser = DataBrowser(self._clients["dynamodb"], self._clients["s3"])
@@ -131,9 +133,10 @@ class LocalStack:
         demo data. S3 events are routed only after the saved objects are in: restoring converts nothing."""
         assert self.lambdas is not None
         self._s3_route = lambda queue, event: False
-        tables = provision.create(self._clients, self._resolver, self.functions)
+        tables = provision.create(self._clients, self._resolver, self.functions, self.state.saved.secret)
         restored = 0 if seed_demo else self.emulator.restore()
         self._s3_route = s3.router(set(self.functions), self.lambdas.submit)
+        self._ses_publish = ses_events.publisher(ses_events.routes(self._resolver, self.functions), self.lambdas.submit)
         if tables and seed_demo:  # after the S3 route: the demo upload reaches its function like any other
             template = self._resolver.template
             uploads = ("UploadBucket" in template["Resources"] and self._resolver.physical("UploadBucket")) or None

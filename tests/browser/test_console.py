@@ -221,7 +221,7 @@ def test_stats_count_invocations_and_aws_calls(open_console, web_stack):
     calls = page.get_by_role("table", name="AWS calls per service and operation")
     expect(calls.get_by_role("row", name=re.compile("dynamodb TransactWriteItems"))).to_be_visible()
     per_function = page.get_by_role("table", name="AWS calls per function")
-    bulk = per_function.get_by_role("row", name=re.compile("EmailController ses SendBulkTemplatedEmail"))
+    bulk = per_function.get_by_role("row", name=re.compile("EmailController sesv2 SendBulkEmail"))
     expect(bulk).to_be_visible()
     axe_clean(console)
 

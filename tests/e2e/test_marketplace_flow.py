@@ -77,12 +77,20 @@ def test_the_unsubscribe_link_in_an_email_works_over_http(stack):
     link = re.search(r"Unsubscribe with one click: (\S+)", email["text"]).group(1)
     assert link.startswith(f"{stack.api}/unsubscribe?token=")
 
-    page = requests.get(link, timeout=30)  # no login: the signed token is the credential
+    assert email["headers"]["List-Unsubscribe"] == f"<{link}>"
+    assert email["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
-    assert page.status_code == 200 and "You are unsubscribed" in page.text
+    page = requests.get(link, timeout=30)  # no login: the signed token is the credential; GET changes nothing
+    assert page.status_code == 200 and "Stop the Balloon art emails?" in page.text
+    me = requests.get(f"{stack.api}/users/me", headers=headers, timeout=30).json()
+    assert "balloon-art" in me["subscriptions"]
+
+    done = requests.post(link, data="List-Unsubscribe=One-Click", timeout=30,  # RFC 8058's one-click POST
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert done.status_code == 200 and "You are unsubscribed" in done.text
     me = requests.get(f"{stack.api}/users/me", headers=headers, timeout=30).json()
     assert "balloon-art" not in me["subscriptions"]
-    forged = requests.get(link[:-3] + "xyz", timeout=30)
+    forged = requests.post(link[:-3] + "xyz", timeout=30)
     assert forged.status_code == 403 and forged.json()["error"] == "forbidden"
 
 

@@ -44,6 +44,8 @@ def test_stop_and_start_keeps_data_tokens_links_and_mailbox(tmp_path: Path):
         assert second.get_json("/_local/emails?to=keeper@example.com")["items"] == [mail]
         path = "/unsubscribe?" + link.split("/unsubscribe?", 1)[1]  # the link from before, on the new port
         assert requests.get(f"{second.api}{path}", timeout=30).status_code == 200
+        assert requests.post(f"{second.api}{path}", timeout=30).status_code == 200  # the key kept in state/
+        assert requests.get(f"{second.api}/users/me", headers=headers, timeout=30).json()["subscriptions"] == []
     with local_stack(**env, LEEDZ_FRESH="1") as fresh:
         assert requests.get(f"{fresh.api}/users/me", headers=headers, timeout=30).json()["name"] != "Kept Keeper"
         assert fresh.get_json("/_local/emails")["items"] == []

@@ -59,9 +59,10 @@ def inbox(aws: None, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 @pytest.fixture
 def ses_calls(aws: None) -> Counter:
-    """SES API operations actually sent, by name (botocore's own event hook on the real client)."""
+    """SES API operations actually sent (v1 and v2), by name (botocore's own event hook on the real clients)."""
     counts: Counter = Counter()
     clients.ses().meta.events.register("before-call.ses.*", lambda model, **_: counts.update([model.name]))
+    clients.sesv2().meta.events.register("before-call.sesv2.*", lambda model, **_: counts.update([model.name]))
     return counts
 
 

@@ -32,7 +32,7 @@ RENAMED = {("s3", "HeadObject"): "GetObject", ("s3", "ListObjectsV2"): "ListBuck
 TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheckItem",
             "Get": "GetItem"}
 NO_RESOURCE_TYPE = {"ses:CreateTemplate", "ses:GetTemplate", "ses:DeleteTemplate", "ses:UpdateTemplate",
-                    "ses:GetSendQuota"}
+                    "ses:GetSendQuota", "ses:ListEmailTemplates"}
 
 
 class _NoManagedPolicies:
@@ -154,9 +154,22 @@ def required(prefix: str, operation: str, params: dict[str, Any]) -> list[tuple[
     if prefix == "sqs" and "QueueUrl" in params:
         return [(action, f"arn:aws:sqs:{REGION}:{ACCOUNT}:{params['QueueUrl'].rstrip('/').rsplit('/', 1)[-1]}")]
     if prefix == "ses" and action not in NO_RESOURCE_TYPE:
-        identity = re.sub(r".*<|>.*", "", params.get("Source", ""))
-        pairs = [(action, f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{identity}")]
-        if params.get("Template"):
-            pairs.append((action, f"arn:aws:ses:{REGION}:{ACCOUNT}:template/{params['Template']}"))
-        return pairs
+        return _ses(action, params)
+    if prefix == "secretsmanager":  # the secret as the function's environment names it (an ARN on AWS)
+        return [(action, params["SecretId"])]
     return [(action, "*")]
+
+
+def _ses(action: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """SES v1 and v2: the sending identity (``Source``/``FromEmailAddress``, display name stripped), the
+    configuration set and the template a call names, each a resource IAM checks."""
+    arn = f"arn:aws:ses:{REGION}:{ACCOUNT}"
+    source = params.get("Source") or params.get("FromEmailAddress") or ""
+    template = params.get("Template") or params.get("TemplateName") or \
+        ((params.get("DefaultContent") or {}).get("Template") or {}).get("TemplateName")
+    pairs = [(action, f"{arn}:identity/{re.sub(r'.*<|>.*', '', source)}")] if source else []
+    if params.get("ConfigurationSetName"):
+        pairs.append((action, f"{arn}:configuration-set/{params['ConfigurationSetName']}"))
+    if template:
+        pairs.append((action, f"{arn}:template/{template}"))
+    return pairs or [(action, "*")]

@@ -27,7 +27,7 @@ def test_first_request_creates_the_profile_from_the_claims(aws, lambda_context):
 
     assert reply.status == 200
     assert reply.body == {"username": "erin", "email": "erin@example.com", "name": "erin",
-                          "subscriptions": [], "stats": ZERO}
+                          "subscriptions": [], "stats": ZERO, "email_status": "ok"}
     profile = db.get(db.profile_key("erin"))
     assert profile["created_at"] and profile["email"] == "erin@example.com"
 

@@ -34,6 +34,17 @@ def test_what_a_call_needs():
     assert iam.required("ses", "SendBulkTemplatedEmail", {"Source": "Leedz <a@b.c>", "Template": "x"}) == [
         ("ses:SendBulkTemplatedEmail", "arn:aws:ses:us-east-1:123456789012:identity/a@b.c"),
         ("ses:SendBulkTemplatedEmail", "arn:aws:ses:us-east-1:123456789012:template/x")]
+    bulk = {"FromEmailAddress": "leedz <a@b.c>", "ConfigurationSetName": "cs",
+            "DefaultContent": {"Template": {"TemplateName": "t"}}}
+    arn = "arn:aws:ses:us-east-1:123456789012"
+    assert iam.required("ses", "SendBulkEmail", bulk) == [  # SES v2: identity, configuration set, template
+        ("ses:SendBulkEmail", f"{arn}:identity/a@b.c"), ("ses:SendBulkEmail", f"{arn}:configuration-set/cs"),
+        ("ses:SendBulkEmail", f"{arn}:template/t")]
+    assert iam.required("ses", "GetEmailTemplate", {"TemplateName": "t"}) == [
+        ("ses:GetEmailTemplate", f"{arn}:template/t")]
+    assert iam.required("ses", "ListEmailTemplates", {}) == [("ses:ListEmailTemplates", "*")]
+    assert iam.required("secretsmanager", "GetSecretValue", {"SecretId": "k"}) == [
+        ("secretsmanager:GetSecretValue", "k")]
 
 
 def test_roles_come_from_the_transformed_template_with_the_tests_names():

@@ -12,7 +12,7 @@ from typing import Any
 from infra import cfn
 
 # Actions that IAM defines no resource type for (IAM service reference), so "*" is their only form.
-NO_RESOURCE_TYPE = {"ses:CreateTemplate", "ses:GetTemplate", "ses:DeleteTemplate", "ses:GetSendQuota"}
+NO_RESOURCE_TYPE = {"ses:ListEmailTemplates", "ses:GetSendQuota"}  # IAM defines no resource type for these
 
 
 def _resources(kind: str) -> dict[str, dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared import clients, mail, rendering, unsubscribe, users, warm_caches
+from shared import clients, mail, rendering, ses_templates, unsubscribe, users, warm_caches
 
 
 def test_reset_forgets_every_warm_cache():
@@ -10,10 +10,11 @@ def test_reset_forgets_every_warm_cache():
     rendering.environment()
     users._ensured.add(("alice", "alice@example.com"))
     mail._quota.update(rate=14.0, at=0.0)
-    unsubscribe._cached["leedz"] = b"key"
+    unsubscribe._keys["v1"] = b"key"
+    ses_templates._ensured["new_leed"] = "leedz-new-leed-v-0"
 
     warm_caches.reset()
 
     assert clients.client.cache_info().currsize == 0
     assert rendering.environment.cache_info().currsize == 0
-    assert not users._ensured and not mail._quota and not unsubscribe._cached
+    assert not users._ensured and not mail._quota and not unsubscribe._keys and not ses_templates._ensured

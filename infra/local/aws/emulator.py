@@ -41,10 +41,13 @@ def clean_environment() -> None:
 
 class Emulator:
     def __init__(self, mail_sink: Sink, ses_max_send_rate: float,
-                 s3_event: Callable[[str, dict[str, Any]], bool], saved: SavedData) -> None:
+                 s3_event: Callable[[str, dict[str, Any]], bool], saved: SavedData,
+                 ses_sent: Callable[[dict[str, Any]], None] | None = None) -> None:
         """``mail_sink`` records each email sent; ``s3_event(queue, body)`` takes an S3 notification over
-        (True) or leaves it to moto (False); ``saved`` keeps the data written through the emulator."""
+        (True) or leaves it to moto (False); ``saved`` keeps the data written through the emulator;
+        ``ses_sent`` hears of each SES v2 send through a configuration set (the local event publisher)."""
         self._mail_sink, self._rate, self._s3_event, self._saved = mail_sink, ses_max_send_rate, s3_event, saved
+        self._ses_sent = ses_sent
         self.endpoint = ""
         self._server: Any = None
 
@@ -61,7 +64,7 @@ class Emulator:
         query_index.install()  # a Query costs its page, not the table (before restore: its writes are seen)
         ddb_serialize.install()
         s3post.install()
-        ses_capture.install(self._mail_sink, self._rate)
+        ses_capture.install(self._mail_sink, self._rate, self._ses_sent)
         ses_quota.install(self._rate)  # after the capture: a refused send is never captured
         ses_render.install()
         s3_hook.install(self._s3_event)

@@ -1,7 +1,11 @@
-"""Create the template's data resources in the emulator, verify the sender, wire S3 notifications."""
+"""Create the template's data resources in the emulator, verify the sender, wire S3 notifications; the SES
+configuration sets and the secrets (each with a value kept in the local state, so what was signed with it stays
+valid across restarts)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from infra import cfn
@@ -11,7 +15,8 @@ from infra.local.sam.resolver import Resolver
 from infra.local.sources import s3
 
 
-def create(clients: dict[str, Any], resolver: Resolver, functions: dict[str, Function]) -> list[str]:
+def create(clients: dict[str, Any], resolver: Resolver, functions: dict[str, Function],
+           secret_value: Callable[[str], bytes] | None = None) -> list[str]:
     """Tables, queues, buckets and S3 notifications as the template declares them; the tables' names."""
     template = resolver.template
     tables = {logical: resolver.physical(logical) for logical in cfn.resources("AWS::DynamoDB::Table", template)}
@@ -33,7 +38,20 @@ def create(clients: dict[str, Any], resolver: Resolver, functions: dict[str, Fun
     for address in seed.addresses():
         clients["ses"].verify_email_identity(EmailAddress=address)
     _s3_notifications(clients, functions)
+    for logical in cfn.resources("AWS::SES::ConfigurationSet", template):
+        clients["sesv2"].create_configuration_set(ConfigurationSetName=resolver.physical(logical))
+    if secret_value is not None:
+        _secrets(clients["secretsmanager"], resolver, secret_value)
     return list(tables.values())
+
+
+def _secrets(client: Any, resolver: Resolver, secret_value: Callable[[str], bytes]) -> None:
+    """Each secret with a value made once and kept (``GenerateSecretString``'s stand-in), under a version id
+    derived from it: the same version after every restart, as a deployed secret keeps its version."""
+    for logical in cfn.resources("AWS::SecretsManager::Secret", resolver.template):
+        value = secret_value(f"secret:{logical}").hex()
+        version = str(uuid.uuid5(uuid.NAMESPACE_URL, f"leedz-local-secret:{logical}:{value}"))
+        client.create_secret(Name=resolver.physical(logical), SecretString=value, ClientRequestToken=version)
 
 
 def _s3_notifications(clients: dict[str, Any], functions: dict[str, Function]) -> None:

@@ -47,6 +47,7 @@ class Function:
     routes: list[Route] = field(default_factory=list)
     schedules: list[str] = field(default_factory=list)
     s3_events: list[dict[str, Any]] = field(default_factory=list)  # {"bucket", "events", "filter"}
+    sns_topics: list[str] = field(default_factory=list)  # topics (as Ref resolves them) it is subscribed to
     retries: int = DEFAULT_RETRIES
     max_age: int = DEFAULT_MAX_AGE
     on_failure: Destination | None = None
@@ -85,6 +86,8 @@ def _events(fn: Function, events: dict[str, Any], resolver: Resolver) -> None:
                                    public=auth.get("Authorizer") == "NONE"))
         elif kind == "Schedule" and props.get("Enabled", True) is not False:
             fn.schedules.append(str(props["Schedule"]))
+        elif kind == "SNS":
+            fn.sns_topics.append(str(resolver.resolve(props["Topic"])))
         elif kind == "S3":
             bucket = props["Bucket"]
             fn.s3_events.append({
