@@ -70,8 +70,8 @@ class FakeStack:
     def uptime_s(self) -> float:
         return 1.0
 
-    def issue_token(self, username: str, email: str) -> str:
-        return f"token-{username}"
+    def issue_token(self, username: str, email: str, email_verified: bool = True) -> str:
+        return f"token-{username}" + ("" if email_verified else "-unverified")
 
     def stats(self) -> dict[str, Any]:
         return self.state.stats()
@@ -186,6 +186,16 @@ def test_local_token_needs_both_claims(fns):
                  b'{"username": "' + b"u" * 129 + b'", "email": "u@x.example"}', b'{"username": "u", "email": "u"}'):
         refused = routes(Request("POST", "/_local/token", body=body))
         assert refused.status == 400 and json.loads(refused.body)["error"] == "bad_request", body
+
+
+def test_local_token_takes_email_verified_default_true(fns):
+    routes = LocalRoutes(FakeStack(fns))
+    unverified = routes(Request("POST", "/_local/token",
+                                body=b'{"username": "u", "email": "u@x.example", "email_verified": false}'))
+    assert json.loads(unverified.body) == {"token": "token-u-unverified"}
+    refused = routes(Request("POST", "/_local/token",
+                             body=b'{"username": "u", "email": "u@x.example", "email_verified": "no"}'))
+    assert refused.status == 400 and "email_verified" in json.loads(refused.body)["message"]
 
 
 def test_invoke_api_lists_and_describes_functions_and_names_unknown_ones(fns):
