@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
 from infra import cfn
+from infra.local.sam.resolver import Resolver
+from shared import uploads
 
 
 def _resource(logical: str) -> dict:
@@ -51,3 +55,17 @@ def test_on_demand_reads_are_capped_on_the_table_and_the_public_index():
     table = _resource("LeedzTable")["Properties"]
     assert table["OnDemandThroughput"]["MaxReadRequestUnits"] > 0
     assert all(index["OnDemandThroughput"]["MaxReadRequestUnits"] > 0 for index in table["GlobalSecondaryIndexes"])
+
+
+def test_upload_forms_expire_soon_and_the_code_default_is_the_template_s():
+    assert cfn.load()["Parameters"]["UploadExpiresSeconds"]["Default"] == uploads.UPLOAD_EXPIRES <= 300
+
+
+def test_allowed_origin_governs_both_buckets_cors():
+    """Given AllowedOrigin, browsers of other origins get no CORS answer from the upload or the thumbnail bucket."""
+    template = copy.deepcopy(cfn.load())
+    template["Parameters"]["AllowedOrigin"]["Default"] = "https://app.example"
+    given = Resolver(template, "http://127.0.0.1:5000")
+    for bucket in ("UploadBucket", "ThumbnailBucket"):
+        rules = given.resolve(cfn.resources("AWS::S3::Bucket", template)[bucket]["CorsConfiguration"])["CorsRules"]
+        assert [r["AllowedOrigins"] for r in rules] == [["https://app.example"]], bucket
