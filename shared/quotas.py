@@ -9,8 +9,11 @@ it after its window. A fixed window (not a sliding one) lets a user spend at mos
 window's edge: the price of one write per request instead of a read and a write.
 
 Settings: ``QUOTA_<KIND>`` (``"limit/seconds"``), set by the template from its ``<Kind>Quota`` parameters;
-without the variable, the template's default below (tests/unit/test_quotas.py keeps the two equal). A handler
-spends its quota in one line, after it knows the caller: ``quotas.spend(me.username, "post")``.
+without the variable, the template's default below (tests/integration/test_quotas.py keeps the two equal).
+
+Posting and buying count inside their own transaction (``charge``): a refused or failed action (a 403, a lost
+race, a booking conflict) counts nothing and writes nothing. An action that is not one transaction spends its
+quota in one line before it acts: ``quotas.spend(me.username, "report")``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import math
 import os
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -47,28 +51,45 @@ def quota_key(username: str, kind: str, window_start: int) -> dict[str, str]:
     return {"pk": f"USER#{username}", "sk": f"QUOTA#{kind}#{window_start}"}
 
 
-def spend(username: str, kind: str, *, now: float | None = None) -> None:
-    """Count one ``kind`` action of ``username``; raise ``TooManyRequests`` (429, ``Retry-After``) when the
-    window's limit is spent already. A refused request counts nothing."""
+@dataclass(frozen=True)
+class Charge:
+    """One ``kind`` action of a user, to count: ``update`` (a ``TransactWriteItems`` Update) counts it in the
+    same transaction as the action, so a refused or failed action counts nothing; ``refused`` is the 429 to
+    raise when its condition is what cancelled the transaction."""
+
+    update: dict[str, Any]
+    refused: TooManyRequests
+
+
+def charge(username: str, kind: str, *, now: float | None = None) -> Charge:
     setting = quota(kind)
     now = time.time() if now is None else now
     start = int(now // setting.window * setting.window)
     end = start + setting.window
+    retry_after = max(1, math.ceil(end - now))
+    update = {
+        "Key": db.to_ddb(quota_key(username, kind, start)),
+        "UpdateExpression": "ADD #n :one SET expires_at = if_not_exists(expires_at, :expires)",
+        "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
+        "ExpressionAttributeNames": {"#n": "n"},
+        "ExpressionAttributeValues": db.values(one=1, limit=setting.limit, expires=end + TTL_SLACK_SECONDS),
+    }
+    refused = TooManyRequests(f"Quota reached: {setting.limit} per {_duration(setting.window)} for {ACTS[kind]}; "
+                              f"try again in {retry_after} seconds.", retry_after=retry_after)
+    return Charge({"Update": update}, refused)
+
+
+def spend(username: str, kind: str, *, now: float | None = None) -> None:
+    """Count one ``kind`` action of ``username`` on its own (one conditional ``UpdateItem``); raise
+    ``TooManyRequests`` (429, ``Retry-After``) when the window's limit is spent already. For an action that is
+    one transaction, put ``charge(...).update`` in it instead, so only a done action counts."""
+    counted = charge(username, kind, now=now)
     try:
-        clients.dynamodb().update_item(
-            TableName=db.table(),
-            Key=db.to_ddb(quota_key(username, kind, start)),
-            UpdateExpression="ADD #n :one SET expires_at = if_not_exists(expires_at, :expires)",
-            ConditionExpression="attribute_not_exists(#n) OR #n < :limit",
-            ExpressionAttributeNames={"#n": "n"},
-            ExpressionAttributeValues=db.values(one=1, limit=setting.limit, expires=end + TTL_SLACK_SECONDS),
-        )
+        clients.dynamodb().update_item(TableName=db.table(), **counted.update["Update"])
     except ClientError as exc:
         if not db.is_condition_failure(exc):
             raise
-        retry_after = max(1, math.ceil(end - now))
-        raise TooManyRequests(f"Quota reached: {setting.limit} per {_duration(setting.window)} for {ACTS[kind]}; "
-                              f"try again in {retry_after} seconds.", retry_after=retry_after) from None
+        raise counted.refused from None
 
 
 ACTS = {"post": "posting leeds", "buy": "buying leeds", "report": "reporting leeds"}

@@ -52,6 +52,17 @@ def test_the_buying_quota(invocations, lambda_context, monkeypatch):
 
 
 def test_concurrent_spends_never_pass_the_limit_and_the_window_renews(aws, monkeypatch):
+    """DynamoDB applies each conditional update atomically; in-process moto does not, so its requests are
+    serialised here as the local stack does (infra/local/aws/ddb_lock.py): the check is on our condition."""
+    from moto.dynamodb.responses import DynamoHandler
+
+    lock, call_action = threading.Lock(), DynamoHandler.call_action
+
+    def atomic(self):
+        with lock:
+            return call_action(self)
+
+    monkeypatch.setattr(DynamoHandler, "call_action", atomic)
     monkeypatch.setenv("QUOTA_REPORT", "5/60")
     now = 1_000_040.0  # 20 s into the 60 s window that starts at 1,000,020
     outcomes: list[int | None] = []
@@ -92,3 +103,15 @@ def test_the_message_names_the_limit(aws, monkeypatch, setting, text):
     with pytest.raises(TooManyRequests) as refused:
         quotas.spend("pat", "post")
     assert text in refused.value.message
+
+
+def test_a_refused_post_or_buy_counts_nothing(invocations, lambda_context, monkeypatch):
+    monkeypatch.setenv("QUOTA_POST", "2/3600")
+    monkeypatch.setenv("QUOTA_BUY", "1/3600")
+    first = post(lambda_context, location={"address": "1 Elm St.", "zip": "10001"})
+    assert post(lambda_context, location={"address": "1 Elm St.", "zip": "10001"}).status == 409  # booking
+    assert post(lambda_context, location={"address": "2 Elm St.", "zip": "10001"}).status == 201  # the 2nd of 2
+    own = call(buy_leed, "POST", "/leeds/{id}/buy", lambda_context, path_params={"id": first.body["id"]},
+               user="sally")
+    assert own.status == 403
+    assert [i["n"] for i in table_without_profiles() if i["sk"].startswith("QUOTA#buy#")] == []
