@@ -5,8 +5,8 @@ S3 invokes this asynchronously (no caller waits); the client polls the thumbnail
 listing's ``status``. A file that is not a valid image of its declared type (or a decompression bomb) is a
 permanent failure: the attachment becomes ``rejected`` with the reason, the upload is deleted, and the function
 returns normally, since a retry would fail the same way. Only AWS errors raise: Lambda retries those, then sends
-the event to the OnFailure destination. A repeated event converts the same bytes again (or finds the upload
-already deleted), so it changes nothing.
+the event to the OnFailure destination. Only a pending attachment is converted, and its status moves once
+(conditionally): a repeated event, or the same pre-signed form used again, converts nothing a second time.
 """
 
 from __future__ import annotations
@@ -60,18 +60,27 @@ def process(bucket: str, key: str, temp: Path, output_bucket: str) -> dict[str, 
         clients.s3().delete_object(Bucket=output_bucket, Key=key)
         return {"key": key, "outcome": "orphan"}
     leed_id, short = parsed
+    if item.get("status") != records.PENDING:
+        # Decided already (issue 18): the same pre-signed form used again, or the event delivered again. Nothing is
+        # converted twice; a rejected slot keeps no upload, whatever arrives under its key later.
+        if item.get("status") == records.REJECTED:
+            clients.s3().delete_object(Bucket=bucket, Key=key)
+        return {"key": key, "outcome": f"already {item.get('status')}"}
     try:
         size = convert(bucket, key, temp, output_bucket)
     except thumbnails.UnsupportedImage as exc:
         logger.warning("upload rejected", extra={"key": key, "reason": str(exc)})
-        records.mark_rejected(leed_id, item, exc.reason)
+        if not records.mark_rejected(leed_id, item, exc.reason):
+            return {"key": key, "outcome": "decided elsewhere"}  # another event of this key decided first
         uploads.remove_files(leed_id, short, bucket)
         metrics.add_metric(name="ThumbnailRejections", unit="Count", value=1)
         return {"key": key, "outcome": records.REJECTED}
     if size is None:
         return {"key": key, "outcome": "gone"}
-    if not records.mark_ready(leed_id, item):  # deleted or reclaimed while we converted: undo what we wrote
-        uploads.remove_files(leed_id, short, bucket)
+    if not records.mark_ready(leed_id, item):
+        if records.find(leed_id, key) is not None:  # still there: a concurrent event of the same key made it ready
+            return {"key": key, "outcome": "decided elsewhere"}
+        uploads.remove_files(leed_id, short, bucket)  # deleted or reclaimed while we converted: undo what we wrote
         return {"key": key, "outcome": "orphan"}
     metrics.add_metric(name="ThumbnailConversions", unit="Count", value=1)  # a repeated S3 event counts again
     return {"key": key, "outcome": records.READY, "bytes": size}

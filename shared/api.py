@@ -26,6 +26,7 @@ from shared.errors import (
     AppError,
     BadRequest,
     Conflict,
+    Forbidden,
     NotFound,
     Unauthorized,
     UnsupportedMediaType,
@@ -150,6 +151,7 @@ def entrypoint(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], LambdaC
 class Caller:
     username: str
     email: str
+    email_verified: bool = True
 
 
 def caller(router: Router | APIGatewayRestResolver) -> Caller:
@@ -163,8 +165,20 @@ def caller(router: Router | APIGatewayRestResolver) -> Caller:
     if not username or cognito_username_error(username):  # no key is built from what Cognito never issues
         raise Unauthorized("A valid bearer token is required.")
     email = claims.get("email") or ""
-    users.ensure_profile(username, email)
-    return Caller(username=username, email=email)
+    # Cognito's ID token says "true"/"false" (a string in the authorizer's claims); absent counts as unverified.
+    verified = str(claims.get("email_verified", "")).lower() == "true"
+    users.ensure_profile(username, email, verified=verified)
+    return Caller(username=username, email=email, email_verified=verified)
+
+
+def mailed_caller(router: Router | APIGatewayRestResolver) -> Caller:
+    """The caller of a route that leads to email at their address (subscribing, posting: the sale notice,
+    buying: the receipt): 403 unless the token says the address is verified, so a token carrying someone
+    else's address cannot sign them up for mail (issue 18)."""
+    me = caller(router)
+    if not me.email_verified:
+        raise Forbidden("Verify your email address first: this sends email to it.")
+    return me
 
 
 def correlation_id() -> str:

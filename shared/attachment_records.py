@@ -79,15 +79,20 @@ def claim(leed_id: str, item: dict[str, Any], uploaded: Callable[[dict[str, Any]
     return False
 
 
-def _if_still_there(leed_id: str, item: dict[str, Any], operation: str, **kwargs: Any) -> bool:
+def _if_still_there(leed_id: str, item: dict[str, Any], operation: str, *, pending_only: bool = False,
+                    **kwargs: Any) -> bool:
     """Run ``operation`` (``update_item`` or ``delete_item``) on the item's slot if the slot still holds this
-    key; False if it was deleted or reclaimed meanwhile."""
+    key (and, with ``pending_only``, is still pending); False if it was deleted or reclaimed meanwhile."""
     names = _NAMES if "UpdateExpression" in kwargs else {"#key": "key"}  # DynamoDB refuses unused names
+    values = kwargs.pop("values", {})
+    condition = "#key = :key"
+    if pending_only:
+        condition, values = "#key = :key AND #status = :pending", {**values, "pending": PENDING}
     try:
         getattr(clients.dynamodb(), operation)(
             TableName=db.table(), Key=db.to_ddb(db.attachment_key(leed_id, int(item["slot"]))),
-            ConditionExpression="#key = :key", ExpressionAttributeNames=names,
-            ExpressionAttributeValues=db.values(key=item["key"], **kwargs.pop("values", {})), **kwargs,
+            ConditionExpression=condition, ExpressionAttributeNames=names,
+            ExpressionAttributeValues=db.values(key=item["key"], **values), **kwargs,
         )
         return True
     except ClientError as exc:
@@ -96,17 +101,18 @@ def _if_still_there(leed_id: str, item: dict[str, Any], operation: str, **kwargs
         raise
 
 
-def _update(leed_id: str, item: dict[str, Any], expression: str, **values: Any) -> bool:
-    return _if_still_there(leed_id, item, "update_item", UpdateExpression=expression, values=values)
-
-
 def mark_ready(leed_id: str, item: dict[str, Any]) -> bool:
-    return _update(leed_id, item, "SET #status = :ready REMOVE expires_at, reason", ready=READY)
+    """Pending -> ready; False if the slot no longer holds this key or it is no longer pending (another event
+    of the same key decided first): a status moves once (issue 18)."""
+    return _if_still_there(leed_id, item, "update_item", pending_only=True,
+                           UpdateExpression="SET #status = :ready REMOVE expires_at, reason",
+                           values={"ready": READY})
 
 
 def mark_rejected(leed_id: str, item: dict[str, Any], reason: str) -> bool:
-    return _update(leed_id, item, "SET #status = :rejected, reason = :reason REMOVE expires_at",
-                   rejected=REJECTED, reason=reason[:500])
+    return _if_still_there(leed_id, item, "update_item", pending_only=True,
+                           UpdateExpression="SET #status = :rejected, reason = :reason REMOVE expires_at",
+                           values={"rejected": REJECTED, "reason": reason[:500]})
 
 
 def remove(leed_id: str, item: dict[str, Any]) -> bool:

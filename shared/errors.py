@@ -14,6 +14,9 @@ class AppError(Exception):
         self.message = message
         self.details = details
 
+    def headers(self) -> dict[str, str]:
+        return {}
+
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"error": self.code, "message": self.message}
         if self.details is not None:
@@ -51,6 +54,19 @@ class UnsupportedMediaType(AppError):
 
 class ValidationFailed(AppError):
     status, code = 422, "validation_error"
+
+
+class TooManyRequests(AppError):
+    """A per-user quota is spent (``shared/quotas.py``); ``Retry-After`` says in how many seconds it renews."""
+
+    status, code = 429, "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 # Status -> the contract's error code, for the OpenAPI document and the route declarations (``shared.contract``).

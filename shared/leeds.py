@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from shared import booking, db, dispatch, outbox
+from shared import booking, db, dispatch, outbox, quotas
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.leed_models import NewLeed, full_view, view_for
 
@@ -56,15 +56,19 @@ def add_leed(new: NewLeed, seller: str, correlation_id: str) -> dict[str, Any]:
     leed_id = uuid.uuid4().hex
     item, slot_item = new_leed_items(leed_id, new, seller, _now())
     events = [dispatch.event(name, correlation_id, leed_id=leed_id) for name in ("notifyUsers", "recordPost")]
+    quota = quotas.charge(seller, "post")  # counted with the post, so a refused post counts nothing
     writes = [
         {"Put": {"Item": db.to_ddb(item), "ConditionExpression": "attribute_not_exists(pk)"}},
         {"Put": {"Item": db.to_ddb(slot_item), "ConditionExpression": "attribute_not_exists(pk)"}},
+        quota.update,
     ]
     try:
         _commit(writes, events)
     except db.TransactionCancelled as exc:
         if exc.failed(1):
             raise Conflict("booking conflict: this trade is already booked at that address on that date") from exc
+        if exc.failed(2):
+            raise quota.refused from exc
         raise
     return full_view(item)
 
@@ -106,13 +110,16 @@ def buy_leed(leed_id: str, buyer: str, correlation_id: str) -> dict[str, Any]:
     }}
     events = [dispatch.event(name, correlation_id, leed_id=leed_id)
               for name in ("sendSaleReceipts", "recordSale", "leedSold")]
+    quota = quotas.charge(buyer, "buy")  # counted with the sale, so a refused buy counts nothing
     try:
-        _commit([update], events)
+        _commit([update, quota.update], events)
     except db.TransactionCancelled as exc:
         if exc.failed(0):  # someone else bought (or the seller withdrew) since we read it; or we did
             again = _require(leed_id)
             if not _check_buyable(again, buyer):
                 return full_view(again)
+        if exc.failed(1):
+            raise quota.refused from exc
         raise
     for key in ("gsi1pk", "gsi1sk"):
         item.pop(key, None)

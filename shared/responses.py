@@ -45,7 +45,7 @@ def bodyless(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Re
 
 
 def error_response(exc: AppError) -> Response:
-    return json_response(exc.status, exc.body())
+    return json_response(exc.status, exc.body(), exc.headers() or None)
 
 
 def internal() -> Response:

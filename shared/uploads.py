@@ -23,7 +23,7 @@ from shared import clients, config, db, thumbnails
 from shared.errors import Conflict, Forbidden, NotFound, UnsupportedMediaType
 
 MAX_BYTES = 10 * 1024 * 1024
-UPLOAD_EXPIRES = 600  # seconds the pre-signed POST is valid, unless $UPLOAD_EXPIRES_SECONDS says otherwise
+UPLOAD_EXPIRES = 120  # seconds the pre-signed POST is valid, unless $UPLOAD_EXPIRES_SECONDS says otherwise
 THUMBNAIL_EXPIRES = 3600  # seconds the thumbnail GET is valid (the client polls, then displays it)
 MAX_ATTACHMENTS = records.MAX_ATTACHMENTS  # per leed; one more is 409 (the leed's state refuses a valid request)
 KEY = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|gif)")  # what add_attachment makes; anything else is unknown (404)

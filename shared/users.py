@@ -19,22 +19,27 @@ STATS = ("posted", "sold", "bought", "earned_cents", "spent_cents")
 _ensured: set[tuple[str, str]] = set()
 
 
-def ensure_profile(username: str, email: str) -> None:
+def ensure_profile(username: str, email: str, *, verified: bool = True) -> None:
     """Create the profile if missing (one idempotent UpdateItem); refresh the email from the claims, and
-    when it changed, on the user's subscriptions too (the email fan-out reads it from there)."""
+    when it changed, on the user's subscriptions too (the email fan-out reads it from there). An unverified
+    email (issue 18) never replaces the stored one: only a verified address is ever mailed."""
     if (username, email) in _ensured:
         return
+    email_value = ":email" if verified else "if_not_exists(email, :empty)"
     resp = clients.dynamodb().update_item(
         TableName=db.table(),
         Key=db.to_ddb(db.profile_key(username)),
         UpdateExpression=(
-            "SET username = :username, email = :email, #name = if_not_exists(#name, :username), "
+            f"SET username = :username, email = {email_value}, #name = if_not_exists(#name, :username), "
             "created_at = if_not_exists(created_at, :now)"
         ),
         ExpressionAttributeNames={"#name": "name"},
-        ExpressionAttributeValues=db.values(username=username, email=email, now=datetime.now(UTC).isoformat()),
+        ExpressionAttributeValues=db.values(username=username, now=datetime.now(UTC).isoformat(),
+                                            **({"email": email} if verified else {"empty": ""})),
         ReturnValues="ALL_OLD",
     )
+    if not verified:
+        return
     old = db.from_ddb(resp.get("Attributes"))
     if old and old.get("email") != email:
         subscriptions.refresh_contact(username, email, old.get("name") or username)

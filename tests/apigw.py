@@ -28,6 +28,7 @@ def proxy_event(
     query: dict[str, str] | None = None,
     user: str | None = None,
     email: str | None = None,
+    email_verified: bool = True,
     content_type: str = "application/json",
 ) -> dict[str, Any]:
     """``resource`` is the template path (``/leeds/{id}``); ``user`` adds Cognito claims as the authorizer would."""
@@ -45,7 +46,8 @@ def proxy_event(
         "identity": {"sourceIp": "127.0.0.1", "userAgent": "pytest"},
     }
     if user:
-        context["authorizer"] = {"claims": {"cognito:username": user, "email": email or f"{user}@example.com"}}
+        context["authorizer"] = {"claims": {"cognito:username": user, "email": email or f"{user}@example.com",
+                                            "email_verified": "true" if email_verified else "false"}}
     return {
         "resource": resource,
         "path": path,

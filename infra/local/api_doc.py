@@ -73,8 +73,12 @@ def _without_empty_content(response: dict[str, Any]) -> dict[str, Any]:
 def _error(code: int) -> dict[str, Any]:
     schema = {"allOf": [{"$ref": REF.format(model="Error")},
                         {"type": "object", "properties": {"error": {"const": ERROR_CODES[code]}}}]}
-    return {"description": ERROR_CODES[code].replace("_", " ").capitalize() + ".",
-            "content": {"application/json": {"schema": schema}}}
+    answer = {"description": ERROR_CODES[code].replace("_", " ").capitalize() + ".",
+              "content": {"application/json": {"schema": schema}}}
+    if code == 429:  # a per-user quota (shared/quotas.py) says when it renews
+        answer["headers"] = {"Retry-After": {"description": "Seconds until the quota renews.",
+                                             "schema": {"type": "integer", "minimum": 1}}}
+    return answer
 
 
 def _trade_enum(params: list[dict[str, Any]]) -> None:

@@ -200,8 +200,8 @@ class LocalStack:
     def verify_token(self, header: str | None) -> dict[str, Any] | None:
         return self.tokens.verify(header)
 
-    def issue_token(self, username: str, email: str) -> str:
-        return self.tokens.issue(username, email)
+    def issue_token(self, username: str, email: str, email_verified: bool = True) -> str:
+        return self.tokens.issue(username, email, email_verified)
 
     def stats(self) -> dict[str, Any]:
         return self.state.stats()

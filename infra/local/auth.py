@@ -49,8 +49,9 @@ class Tokens:
         digest = hmac.new(self._secret, body.encode(), hashlib.sha256).digest()
         return base64url.encode(digest)
 
-    def issue(self, username: str, email: str) -> str:
-        claims = {"cognito:username": username, "email": email, "exp": int(time.time()) + TTL_SECONDS}
+    def issue(self, username: str, email: str, email_verified: bool = True) -> str:
+        claims = {"cognito:username": username, "email": email, "email_verified": email_verified,
+                  "exp": int(time.time()) + TTL_SECONDS}
         body = base64url.encode(json.dumps(claims).encode())
         return f"{body}.{self._sign(body)}"
 
@@ -87,9 +88,10 @@ class JwtTokens(Tokens):
         signing_input = f"{self._HEADER}.{base64url.encode(json.dumps(claims).encode())}"
         return f"{signing_input}.{self._sign(signing_input)}"
 
-    def issue(self, username: str, email: str) -> str:
-        """``POST /_local/token``'s token: the two claims handlers read, as before, in the JWT shape."""
-        return self.encode({"cognito:username": username, "email": email, "exp": int(self._clock()) + TTL_SECONDS})
+    def issue(self, username: str, email: str, email_verified: bool = True) -> str:
+        """``POST /_local/token``'s token: the claims handlers read, as before, in the JWT shape."""
+        return self.encode({"cognito:username": username, "email": email, "email_verified": email_verified,
+                            "exp": int(self._clock()) + TTL_SECONDS})
 
     def verify(self, header: str | None) -> dict[str, Any] | None:
         token = (header or "").removeprefix("Bearer ").strip()

@@ -43,7 +43,7 @@ def test_claims_of_the_verified_token_reach_the_event(sample_stack):
     resp = requests.post(url, data=b'{"a": 1}', headers={"Authorization": f"Bearer {token}"}, timeout=30)
     event = resp.json()
     assert event["requestContext"]["authorizer"]["claims"] == {"cognito:username": "zoe",
-                                                              "email": "zoe@example.com"}
+                                                              "email": "zoe@example.com", "email_verified": True}
     assert event["body"] == '{"a": 1}'
 
 

@@ -71,10 +71,13 @@ class AwsCalls:
         function = self.function()
         if function is None:
             return
-        for action, resource in iam_rehearsal.required(prefix, operation, params):
+        pairs = iam_rehearsal.required(prefix, operation, params)
+        keys = iam_rehearsal.leading_keys(operation, params) if prefix == "dynamodb" else [None] * len(pairs)
+        for (action, resource), leading in zip(pairs, keys, strict=True):
             self.seen.add((function, action, resource))
-            if not iam_rehearsal.allows(self.roles[function], action, resource):
-                self.refused.append(f"{function} calls {action} on {resource}: its role does not allow it")
+            if not iam_rehearsal.allows(self.roles[function], action, resource, leading):
+                where = f" (partition {', '.join(sorted(leading))})" if leading else ""
+                self.refused.append(f"{function} calls {action} on {resource}{where}: its role does not allow it")
 
     def hook(self, params: dict[str, Any], model: Any, context: dict[str, Any] | None = None, **_: Any) -> None:
         if (context or {}).get("is_presign_request") and model.name == "CreateBucket":

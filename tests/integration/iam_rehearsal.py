@@ -12,6 +12,12 @@ the tests never call through botocore; they are not evaluated.
 Wildcards are IAM's: ``*`` and ``?`` in an action or resource match as IAM matches them, so a statement with
 ``Resource: "*"`` allows its actions on anything (tests/unit/test_template_security.py keeps ``*`` to the
 actions IAM defines no resource type for). Actions without a resource type are checked against ``*``.
+
+Conditions: ``ForAllValues:StringLike`` on ``dynamodb:LeadingKeys`` (the partition keys a DynamoDB request
+touches) is evaluated: such a statement allows a request only when it names partition keys and every one
+matches a pattern (a request with none, a Scan or an index Query, is not allowed by it; IAM would allow a
+Scan, since "for all" of nothing is true, which is why no role here is granted Scan). A statement with any other
+condition is not counted.
 """
 
 from __future__ import annotations
@@ -117,17 +123,70 @@ def role_statements(names: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
         documents += [r["Properties"]["PolicyDocument"] for r in resources.values()
                       if r["Type"] == "AWS::IAM::Policy" and {"Ref": role} in r["Properties"]["Roles"]]
         found[name] = [
-            {"Action": _as_list(st["Action"]), "Resource": _as_list(resolve(st["Resource"], template, names))}
-            for doc in documents for st in doc["Statement"] if st["Effect"] == "Allow" and "Condition" not in st]
+            {"Action": _as_list(st["Action"]), "Resource": _as_list(resolve(st["Resource"], template, names)),
+             **_leading_keys(st)}
+            for doc in documents for st in doc["Statement"] if st["Effect"] == "Allow" and _understood(st)]
     return found
 
 
-def allows(statements: list[dict[str, Any]], action: str, resource: str) -> bool:
-    """IAM's matching: actions case-insensitively, resources case-sensitively, ``*`` and ``?`` as wildcards."""
+LEADING_KEYS = "ForAllValues:StringLike"
+
+
+def _understood(statement: dict[str, Any]) -> bool:
+    condition = statement.get("Condition")
+    return condition is None or (list(condition) == [LEADING_KEYS]
+                                 and list(condition[LEADING_KEYS]) == ["dynamodb:LeadingKeys"])
+
+
+def _leading_keys(statement: dict[str, Any]) -> dict[str, list[str]]:
+    condition = statement.get("Condition")
+    return {"LeadingKeys": _as_list(condition[LEADING_KEYS]["dynamodb:LeadingKeys"])} if condition else {}
+
+
+def allows(statements: list[dict[str, Any]], action: str, resource: str, keys: frozenset[str] | None = None) -> bool:
+    """IAM's matching: actions case-insensitively, resources case-sensitively, ``*`` and ``?`` as wildcards;
+    ``keys``, the partition keys of a DynamoDB request (None: it names none), against a LeadingKeys condition."""
     return any(
         any(fnmatch.fnmatch(action.lower(), a.lower()) for a in st["Action"])
         and any(fnmatch.fnmatchcase(resource, r) for r in st["Resource"])
+        and ("LeadingKeys" not in st
+             or (bool(keys) and all(any(fnmatch.fnmatchcase(k, p) for p in st["LeadingKeys"]) for k in keys)))
         for st in statements)
+
+
+def leading_keys(operation: str, params: dict[str, Any]) -> list[frozenset[str] | None]:
+    """The partition keys each pair of ``required`` touches (same order), as ``dynamodb:LeadingKeys`` sees them."""
+    if operation in ("TransactWriteItems", "TransactGetItems"):
+        return [_keys_of(body) for item in params["TransactItems"] for body in item.values()]
+    if operation == "BatchGetItem":
+        return [frozenset(k[PK]["S"] for k in req["Keys"]) for req in params["RequestItems"].values()]
+    if operation == "BatchWriteItem":
+        return [frozenset(k for r in reqs for body in r.values() if (k := _key(body))) or None
+                for reqs in params["RequestItems"].values()]
+    if operation == "Query" and not params.get("IndexName"):
+        return [_queried_partition(params)]
+    return [_keys_of(params)]
+
+
+PK = "pk"  # LeedzTable's partition key (KeySchema HASH)
+
+
+def _key(body: dict[str, Any]) -> str | None:
+    item = body.get("Key") or body.get("Item") or {}
+    return (item.get(PK) or {}).get("S")
+
+
+def _keys_of(body: dict[str, Any]) -> frozenset[str] | None:
+    key = _key(body)
+    return frozenset([key]) if key else None
+
+
+def _queried_partition(params: dict[str, Any]) -> frozenset[str] | None:
+    names = {k: v for k, v in (params.get("ExpressionAttributeNames") or {}).items()}
+    for name, placeholder in re.findall(r"(#?\w+)\s*=\s*(:\w+)", params.get("KeyConditionExpression", "")):
+        if names.get(name, name) == PK:
+            return frozenset([params["ExpressionAttributeValues"][placeholder]["S"]])
+    return None
 
 
 def required(prefix: str, operation: str, params: dict[str, Any]) -> list[tuple[str, str]]:

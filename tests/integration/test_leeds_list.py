@@ -2,13 +2,14 @@
 
 import base64
 import json
+import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from botocore.exceptions import ClientError
 
 from handlers import buy_leed, list_leeds
-from shared import clients
+from shared import clients, db
 from tests.apigw import call
 from tests.integration.leed_factory import future, post
 
@@ -193,3 +194,44 @@ def test_dates_at_the_ends_of_the_calendar_are_answered(invocations, lambda_cont
     reply = listing(lambda_context, **query)
     assert reply.status == 200, reply.body
     assert [i["id"] for i in reply.body["items"]] == [leed["id"]]
+
+
+def _seed_for_sale(count: int) -> None:
+    """``count`` dj leeds for sale in 10001, written straight to the table (posting them is not the point)."""
+    base = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    requests = []
+    for n in range(count):
+        leed_id, start = uuid.uuid4().hex, base + timedelta(minutes=n)
+        requests.append({"PutRequest": {"Item": db.to_ddb({
+            **db.leed_key(leed_id), "id": leed_id, "trade": "dj", "title": f"Gig {n}",
+            "start": start.isoformat(), "end": (start + timedelta(hours=2)).isoformat(), "zip": "10001",
+            "price_cents": 100, "seller": "sally", "status": "for_sale", "created_at": base.isoformat(),
+            "gsi1pk": "FORSALE#dj", "gsi1sk": f"{start:%Y-%m-%dT%H:%M:%S.%fZ}#{leed_id}"})}})
+    for i in range(0, count, 25):
+        clients.dynamodb().batch_write_item(RequestItems={db.table(): requests[i:i + 25]})
+
+
+def test_a_filter_matching_nothing_reads_a_bounded_number_of_items_per_request(invocations, lambda_context,
+                                                                              monkeypatch):
+    """Issue 18.6: an anonymous request cannot make the table read thousands of items for an empty page."""
+    _seed_for_sale(450)
+    client = clients.dynamodb()
+    real, read = client.query, []
+
+    def counted(**kwargs):
+        answer = real(**kwargs)
+        read[-1] += answer["ScannedCount"]
+        return answer
+
+    monkeypatch.setattr(client, "query", counted)
+    cursor, pages = None, 0
+    while True:
+        read.append(0)
+        reply = listing(lambda_context, zip="99999", **({"cursor": cursor} if cursor else {}))
+        assert reply.status == 200 and reply.body["items"] == []
+        pages += 1
+        cursor = reply.body["next"]
+        if cursor is None:
+            break
+    assert max(read) <= 200 and sum(read) >= 450  # every item still reached, a bounded number per request
+    assert pages == 3

@@ -117,6 +117,33 @@ def test_repeated_event_writes_the_same_thumbnail(leed_id, lambda_context) -> No
     assert state(key)["status"] == "ready"
 
 
+def test_the_same_upload_form_used_three_times_converts_once(leed_id, lambda_context, metrics_emitted) -> None:
+    """Issue 18.6: only a pending attachment converts; its status moves once. The pre-signed form stays valid
+    until it expires, so a client may upload again under the same key: each upload is an S3 event."""
+    key = attachment(leed_id, body=jpeg((800, 600)))
+    outcomes = []
+    for size in ((800, 600), (600, 800), (300, 400)):  # later uploads are portrait
+        boto3.client("s3").put_object(Bucket="leedz-uploads-test", Key=key, Body=jpeg(size))
+        outcomes += thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)["thumbnails"]
+
+    assert [o["outcome"] for o in outcomes] == ["ready", "already ready", "already ready"]
+    assert metrics_emitted()["ThumbnailConversions"] == 1
+    thumb = boto3.client("s3").get_object(Bucket="leedz-thumbnails-test", Key=key)["Body"].read()
+    assert Image.open(io.BytesIO(thumb)).size == (320, 240)  # the first upload's
+
+
+def test_a_rejected_slot_keeps_nothing_uploaded_under_its_key_later(leed_id, lambda_context) -> None:
+    key = attachment(leed_id, "image/png", b"not a png")
+    thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)
+    boto3.client("s3").put_object(Bucket="leedz-uploads-test", Key=key, Body=png())  # the form, used again
+
+    result = thumbnail.handler(s3_event("leedz-uploads-test", key), lambda_context)
+
+    assert result["thumbnails"] == [{"key": key, "outcome": "already rejected"}]
+    assert state(key)["status"] == "rejected"
+    assert objects("leedz-uploads-test") == [] and objects("leedz-thumbnails-test") == []
+
+
 @pytest.mark.parametrize(("content_type", "body", "reason"), [
     ("image/png", b"this is not a png at all", "not a readable PNG image"),
     ("image/jpeg", b"\xff\xd8\xff this is not really a jpeg", "JPEG image"),

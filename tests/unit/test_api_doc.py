@@ -73,7 +73,8 @@ def test_protected_routes_need_a_bearer_token_and_may_answer_401(doc):
 def test_success_statuses_and_bodies_are_the_contract_s(doc):
     ops = {(m, p): op for m, p, op in _operations(doc)}
     post = ops["post", "/leeds"]["responses"]
-    assert set(post) == {"201", "400", "401", "409", "413", "415", "422"}
+    assert set(post) == {"201", "400", "401", "403", "409", "413", "415", "422", "429"}
+    assert "Retry-After" in post["429"]["headers"]  # the per-user quota (issue 18)
     assert post["201"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/FullLeed"}
     assert "Location" in post["201"]["headers"]
     assert "content" not in ops["delete", "/leeds/{leed_id}"]["responses"]["204"]

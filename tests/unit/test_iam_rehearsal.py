@@ -21,6 +21,23 @@ def test_wildcards_match_as_iam_matches_them():
     assert not iam.allows(statements, "ses:SendEmail", "*")
 
 
+def test_the_partitions_a_call_touches():
+    get = {"TableName": "t", "Key": {"pk": {"S": "LEED#1"}, "sk": {"S": "LEED"}}}
+    assert iam.leading_keys("GetItem", get) == [frozenset({"LEED#1"})]
+    query = {"TableName": "t", "KeyConditionExpression": "#p = :v AND begins_with(sk, :s)",
+             "ExpressionAttributeNames": {"#p": "pk"}, "ExpressionAttributeValues": {":v": {"S": "USER#a"},
+                                                                                    ":s": {"S": "SUB#"}}}
+    assert iam.leading_keys("Query", query) == [frozenset({"USER#a"})]
+    assert iam.leading_keys("Query", {**query, "IndexName": "gsi1"}) == [None]
+    assert iam.leading_keys("Scan", {"TableName": "t"}) == [None]
+    items = [{"Put": {"TableName": "t", "Item": {"pk": {"S": "LEED#1"}}}},
+             {"ConditionCheck": {"TableName": "t", "Key": {"pk": {"S": "USER#a"}}}}]
+    assert iam.leading_keys("TransactWriteItems", {"TransactItems": items}) == [frozenset({"LEED#1"}),
+                                                                               frozenset({"USER#a"})]
+    batch = {"RequestItems": {"t": {"Keys": [{"pk": {"S": "TRADE#dj"}}, {"pk": {"S": "TRADE#magician"}}]}}}
+    assert iam.leading_keys("BatchGetItem", batch) == [frozenset({"TRADE#dj", "TRADE#magician"})]
+
+
 def test_what_a_call_needs():
     items = [{"Put": {"TableName": "t"}}, {"ConditionCheck": {"TableName": "t"}}]
     assert iam.required("dynamodb", "TransactWriteItems", {"TransactItems": items}) == [
@@ -51,9 +68,20 @@ def test_roles_come_from_the_transformed_template_with_the_tests_names():
     names = names_in_tests({"TABLE_NAME": "t", "UPLOAD_BUCKET": "leedz-uploads-test"})
     assert names["LeedzTable"] == "t" and names["UploadBucket"] == "leedz-uploads-test"
     roles = iam.role_statements(names)
-    # a policy template, expanded by SAM, on the test's table
-    assert iam.allows(roles["GetLeedFunction"], "dynamodb:GetItem", TABLE + "t")
-    assert not iam.allows(roles["ListLeedsFunction"], "dynamodb:PutItem", TABLE + "t")  # DynamoDBReadPolicy
+    # a hand-written grant on the test's table, limited to the partitions it touches (issue 18)
+    leed, profile = frozenset({"LEED#1"}), frozenset({"USER#bob"})
+    assert iam.allows(roles["GetLeedFunction"], "dynamodb:GetItem", TABLE + "t", leed)
+    assert not iam.allows(roles["GetLeedFunction"], "dynamodb:GetItem", TABLE + "t", frozenset({"CONFIG#x"}))
+    assert not iam.allows(roles["GetLeedFunction"], "dynamodb:GetItem", TABLE + "t", leed | {"CONFIG#x"})
+    assert not iam.allows(roles["GetLeedFunction"], "dynamodb:GetItem", TABLE + "t")  # names no partition
+    assert not iam.allows(roles["GetLeedFunction"], "dynamodb:Scan", TABLE + "t")
+    assert not iam.allows(roles["GetLeedFunction"], "dynamodb:PutItem", TABLE + "t", leed)
+    assert iam.allows(roles["GetLeedFunction"], "dynamodb:UpdateItem", TABLE + "t", profile)
+    # the public list reads the index and nothing else: no profile, no signing key
+    assert iam.allows(roles["ListLeedsFunction"], "dynamodb:Query", TABLE + "t/index/gsi1")
+    for action in ("dynamodb:Query", "dynamodb:GetItem", "dynamodb:Scan"):
+        assert not iam.allows(roles["ListLeedsFunction"], action, TABLE + "t", profile)
+        assert not iam.allows(roles["ListLeedsFunction"], action, TABLE + "t", frozenset({"CONFIG#unsubscribe-key"}))
     # the upload bucket's name, built from the stack id, resolves to the test's bucket
     assert iam.allows(roles["ThumbnailFunction"], "s3:GetObject", "arn:aws:s3:::leedz-uploads-test/leeds/a.jpg")
     # a separate AWS::IAM::Policy attached to the role counts (the email fan-out continuing itself)
@@ -69,9 +97,9 @@ def test_a_hand_written_grant_nothing_used_is_named_and_a_bundles_idle_actions_o
     every = {(fn, a) for fn, sts in iam.role_statements(names).items() for st in sts for a in st["Action"]}
     assert iam_coverage.unused(every, names) == ([], [])
     failing, listed = iam_coverage.unused(every - {("EmailController", "ses:GetSendQuota"),
-                                                   ("GetLeedFunction", "dynamodb:Scan")}, names)
+                                                   ("AddAttachmentFunction", "s3:GetLifecycleConfiguration")}, names)
     assert failing == ["EmailController: ses:GetSendQuota"]
-    assert listed == ["GetLeedFunction: dynamodb:Scan"]
+    assert listed == ["AddAttachmentFunction: s3:GetLifecycleConfiguration"]
 
 
 def test_idle_grants_count_only_after_every_integration_module_ran_unfiltered():

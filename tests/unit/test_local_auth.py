@@ -47,4 +47,4 @@ def test_claims_cognito_could_not_issue_name_the_reason(username, email):
 def test_a_token_carries_the_claims_it_was_issued_for():
     tokens = Tokens()
     claims = tokens.verify("Bearer " + tokens.issue("alice", "alice@example.com"))
-    assert claims == {"cognito:username": "alice", "email": "alice@example.com"}
+    assert claims == {"cognito:username": "alice", "email": "alice@example.com", "email_verified": True}

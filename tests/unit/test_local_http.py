@@ -70,8 +70,8 @@ class FakeStack:
     def uptime_s(self) -> float:
         return 1.0
 
-    def issue_token(self, username: str, email: str) -> str:
-        return f"token-{username}"
+    def issue_token(self, username: str, email: str, email_verified: bool = True) -> str:
+        return f"token-{username}" + ("" if email_verified else "-unverified")
 
     def stats(self) -> dict[str, Any]:
         return self.state.stats()
@@ -188,6 +188,16 @@ def test_local_token_needs_both_claims(fns):
         assert refused.status == 400 and json.loads(refused.body)["error"] == "bad_request", body
 
 
+def test_local_token_takes_email_verified_default_true(fns):
+    routes = LocalRoutes(FakeStack(fns))
+    unverified = routes(Request("POST", "/_local/token",
+                                body=b'{"username": "u", "email": "u@x.example", "email_verified": false}'))
+    assert json.loads(unverified.body) == {"token": "token-u-unverified"}
+    refused = routes(Request("POST", "/_local/token",
+                             body=b'{"username": "u", "email": "u@x.example", "email_verified": "no"}'))
+    assert refused.status == 400 and "email_verified" in json.loads(refused.body)["message"]
+
+
 def test_invoke_api_lists_and_describes_functions_and_names_unknown_ones(fns):
     api = InvokeApi(FakeStack(fns))
     listed = json.loads(api(Request("GET", "/2015-03-31/functions/")).body)["Functions"]
@@ -271,3 +281,40 @@ def test_only_loopback_hosts_and_no_cross_site_writes(talking_server):
                          timeout=5).status_code == 200
     assert requests.post(f"{base}/x", headers={"Origin": "http://127.0.0.1:3002"}, timeout=5).status_code == 200
     assert requests.delete(f"{base}/x", timeout=5).status_code == 200  # tools send no Origin
+
+
+def test_the_guard_is_the_same_for_every_port_and_stricter_for_the_emulator():
+    from infra.local import guard
+
+    def refused(method, path="/", reads_too=False, **headers):
+        given = {"Host": "127.0.0.1:4566", **{k.replace("_", "-"): v for k, v in headers.items()}}
+        return guard.refused(method, path, given.get, reads_too=reads_too)
+
+    assert refused("GET", Host="attacker.example") and refused("GET", Host="attacker.example", reads_too=True)
+    assert refused("POST", Origin="https://evil.example") and refused("POST", Sec_Fetch_Site="cross-site")
+    assert refused("GET", Origin="https://evil.example") is None  # ports: reads are CORS's to decide
+    assert refused("GET", Origin="https://evil.example", reads_too=True)  # the emulator: never
+    assert refused("GET", "/moto-api/data.json", reads_too=True, Sec_Fetch_Site="none")  # any browser
+    assert refused("GET", "/moto-api/data.json", reads_too=True) is None  # a tool
+    assert refused("POST", "/bucket", reads_too=True, Origin="http://127.0.0.1:3002",
+                   Sec_Fetch_Site="same-site") is None  # the web app's upload
+
+
+def test_the_emulators_wsgi_guard_answers_403_before_moto_runs():
+    from werkzeug.test import Client
+
+    from infra.local.aws.emulator import guarded
+
+    ran = []
+
+    def app(environ, start_response):
+        ran.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"moto"]
+
+    client = Client(guarded(app))
+    assert client.get("/moto-api/data.json", headers={"Host": "127.0.0.1:5000"}).status_code == 200
+    refused = client.get("/moto-api/data.json", headers={"Host": "evil.example"})
+    assert refused.status_code == 403 and refused.get_json()["error"] == "forbidden"
+    assert client.post("/", headers={"Host": "127.0.0.1", "Origin": "https://evil.example"}).status_code == 403
+    assert ran == ["/moto-api/data.json"]

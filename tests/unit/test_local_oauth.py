@@ -166,11 +166,13 @@ def test_local_tokens_are_jwt_shaped_and_the_older_form_still_verifies(tokens, c
     token = tokens.issue("zoe", "zoe@example.com")
     header, _payload, signature = token.split(".")
     assert json.loads(base64.urlsafe_b64decode(header + "=="))["alg"] == "HS256"
-    assert tokens.verify(f"Bearer {token}") == {"cognito:username": "zoe", "email": "zoe@example.com"}
+    assert tokens.verify(f"Bearer {token}") == {"cognito:username": "zoe", "email": "zoe@example.com",
+                                                 "email_verified": True}
     forged = json.dumps({"cognito:username": "admin", "email": "a@b.c", "exp": clock.now + 60}).encode()
     assert tokens.verify(f"Bearer {header}.{base64.urlsafe_b64encode(forged).decode().rstrip('=')}.{signature}") is None
     assert JwtTokens(b"x" * 32, clock=clock).verify(f"Bearer {token}") is None  # another run's secret
     older = super(JwtTokens, tokens).issue("zoe", "zoe@example.com")  # body.sig, what clients may still hold
-    assert tokens.verify(f"Bearer {older}") == {"cognito:username": "zoe", "email": "zoe@example.com"}
+    assert tokens.verify(f"Bearer {older}") == {"cognito:username": "zoe", "email": "zoe@example.com",
+                                                 "email_verified": True}
     clock.now += 13 * 3600
     assert tokens.verify(f"Bearer {token}") is None

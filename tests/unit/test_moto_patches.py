@@ -139,3 +139,12 @@ def test_what_durable_saves_through():
     assert _params(DomainDispatcherApplication.__call__) == ["self", "environ", "start_response"]
     assert {"value", "metadata", "set_metadata"} <= set(dir(FakeKey))
     assert dynamodb_backends["123456789012"]["us-east-1"] is not None and s3_backends["123456789012"]["global"]
+
+
+def test_the_emulator_serves_motos_wsgi_app_itself():
+    """aws/emulator.py starts moto's WSGI app (what ThreadedMotoServer serves) behind the local guard."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import WSGIRequestHandler
+
+    assert callable(DomainDispatcherApplication(create_backend_app))
+    assert issubclass(MotoRequestHandler, WSGIRequestHandler)

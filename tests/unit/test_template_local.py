@@ -68,7 +68,8 @@ def test_router_prefers_literal_paths_and_extracts_params(fns):
 def test_tokens_verify_and_reject_tampering():
     tokens = Tokens()
     token = tokens.issue("alice", "alice@example.com")
-    assert tokens.verify(f"Bearer {token}") == {"cognito:username": "alice", "email": "alice@example.com"}
+    assert tokens.verify(f"Bearer {token}") == {"cognito:username": "alice", "email": "alice@example.com",
+                                                 "email_verified": True}
     assert tokens.verify(f"Bearer {token[:-2]}xx") is None
     assert tokens.verify(token) is None
     assert Tokens().verify(f"Bearer {token}") is None  # another run's secret

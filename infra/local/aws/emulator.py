@@ -6,11 +6,14 @@ canary test (``tests/unit/test_moto_patches.py``) so a moto upgrade that moves o
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
+from infra.local import guard
 from infra.local.aws import (
     ddb_lock,
     ddb_serialize,
@@ -55,7 +58,8 @@ class Emulator:
         clean_environment()
         # S3 answers CORS from each bucket's rules, as AWS does; moto reads this when it is first imported.
         os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"
-        from moto.server import ThreadedMotoServer
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from werkzeug.serving import make_server
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
         durable.install(self._saved)  # before ddb_lock: a DynamoDB write is saved while the lock is held
@@ -68,9 +72,10 @@ class Emulator:
         ses_quota.install(self._rate)  # after the capture: a refused send is never captured
         ses_render.install()
         s3_hook.install(self._s3_event)
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._server.start()
-        host, port = self._server.get_host_and_port()
+        self._server = make_server("127.0.0.1", 0, guarded(DomainDispatcherApplication(create_backend_app)),
+                                   threaded=True, request_handler=MotoRequestHandler)
+        threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True).start()
+        host, port = self._server.server_address[:2]
         self.endpoint = f"http://{host}:{port}"
         return self.endpoint
 
@@ -86,4 +91,25 @@ class Emulator:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.stop()
+            self._server.shutdown()
+            self._server.server_close()
+
+
+def guarded(app: Any) -> Any:
+    """moto's WSGI app behind the local ports' own guard (``infra/local/guard.py``, with ``reads_too``): what
+    ``moto.server.ThreadedMotoServer`` serves, minus the requests a web page elsewhere could make. Started
+    here rather than through ThreadedMotoServer, which takes no middleware."""
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        def header(name: str) -> str | None:
+            return environ.get("HTTP_" + name.upper().replace("-", "_"))
+
+        reason = guard.refused(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""), header,
+                               reads_too=True)
+        if reason is None:
+            return app(environ, start_response)
+        body = json.dumps({"error": "forbidden", "message": reason}).encode()
+        start_response("403 Forbidden", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return wsgi

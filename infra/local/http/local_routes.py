@@ -29,7 +29,7 @@ class LocalBackend(Protocol):
 
     def uptime_s(self) -> float: ...
 
-    def issue_token(self, username: str, email: str) -> str: ...
+    def issue_token(self, username: str, email: str, email_verified: bool = True) -> str: ...
 
     def stats(self) -> dict[str, Any]: ...
 
@@ -142,16 +142,20 @@ class LocalRoutes:
 
     def _token(self, request: Request) -> Response:
         """Only what a Cognito pool could issue: both claims (a pool signing in by email always has them),
-        within Cognito's username rules and lengths."""
+        within Cognito's username rules and lengths; ``email_verified`` (default true) so tests can mint a token
+        whose address was never confirmed."""
         try:
             claims = request.json()
             username, email = claims["username"], claims["email"]
-        except (ValueError, KeyError, TypeError):
+            verified = claims.get("email_verified", True)
+        except (ValueError, KeyError, TypeError, AttributeError):
             return Response.error(400, "bad_request", 'The body must be {"username", "email"}, both non-empty.')
         problem = cognito_claims_error(username, email)
+        if not problem and not isinstance(verified, bool):
+            problem = '"email_verified" must be true or false.'
         if problem:
             return Response.error(400, "bad_request", problem)
-        return Response.json(200, {"token": self._stack.issue_token(username, email)})
+        return Response.json(200, {"token": self._stack.issue_token(username, email, verified)})
 
     def _emails(self, request: Request) -> Response:
         items = self._stack.mailbox.items(to=request.param("to"), subject=request.param("subject"),

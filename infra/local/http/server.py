@@ -10,37 +10,18 @@ from collections.abc import Callable
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
 
+from infra.local import guard
 from infra.local.http.messages import NO_BODY_STATUSES, Request, Response
 
 Face = Callable[[Request], Response]
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-def _host(value: str | None) -> str | None:
-    try:
-        return urlsplit(value or "").hostname
-    except ValueError:
-        return None
 
 
 def refusal(request: Request) -> Response | None:
-    """What no local port serves, whatever the face: a Host that is not loopback (a DNS-rebinding page reaching
-    127.0.0.1 under its own name), and a state-changing request from a web page on another site, so a page the
-    developer visits cannot drive the stack: the browser says so in ``Sec-Fetch-Site: cross-site`` or in an
-    ``Origin`` that is not loopback. (``Origin: null`` alone is no sign: a form posted under
-    ``Referrer-Policy: no-referrer``, as the local sign-in page is, carries it.) Tools send neither header."""
-    if _host("//" + (request.header("Host") or "")) not in LOOPBACK:
-        return Response.error(403, "forbidden", "Only loopback host names are served (127.0.0.1, localhost).")
-    if request.method in SAFE_METHODS:
-        return None
-    origin = request.header("Origin")
-    if request.header("Sec-Fetch-Site") == "cross-site" or (
-            origin not in (None, "null") and _host(origin) not in LOOPBACK):
-        return Response.error(403, "forbidden", "Cross-site requests that change state are refused.")
-    return None
+    """What no local port serves, whatever the face (``infra/local/guard.py``: a Host that is not loopback, a
+    state-changing request from another site's page)."""
+    reason = guard.refused(request.method, request.path, request.header)
+    return Response.error(403, "forbidden", reason) if reason else None
 
 
 class _Adapter(BaseHTTPRequestHandler):
