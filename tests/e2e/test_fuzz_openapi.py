@@ -65,7 +65,8 @@ def test_schemathesis_all_checks_all_phases_finds_nothing(stack, fuzzer, tmp_pat
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.e2e.fuzz_hooks", "PYTHONPATH": str(ROOT),
            "LEEDZ_FUZZ_DROPPED": str(dropped)}
     started = time.monotonic()
-    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    # In a temporary directory: st keeps a cache (.schemathesis/) where it runs.
+    run = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
     elapsed = time.monotonic() - started
     output = run.stdout + run.stderr
     summary = output[output.find("SUMMARY"):]
