@@ -95,6 +95,16 @@ def test_worker_keeps_warm_state_and_enforces_timeout():
         pool.close()
 
 
+def test_each_invocation_s_output_comes_back_with_its_result():
+    pool = Pool(_sample(), {}, size=1)
+    try:
+        said = pool.invoke({"say": "hello from the handler"})
+        assert said.log == "hello from the handler\n"
+        assert pool.invoke({}).log == ""  # only this invocation's output
+    finally:
+        pool.close()
+
+
 class _Flaky:
     def __init__(self, failures: int) -> None:
         self.failures, self.calls = failures, 0

@@ -54,6 +54,8 @@ class Function:
     runtime: str = "python3.12"
     architecture: str = "x86_64"
     handler: str = ""  # as the template writes it: ``handlers/add_leed.handler``
+    alias: str | None = None  # AutoPublishAlias: a qualifier the Invoke API accepts besides $LATEST
+    has_invoke_config: bool = False  # the template gives an EventInvokeConfig (GetFunctionEventInvokeConfig)
 
     @property
     def arn(self) -> str:
@@ -116,6 +118,8 @@ def functions(template: dict[str, Any] | None = None, endpoint: str = "http://12
             runtime=str(props.get("Runtime", glob.get("Runtime", "python3.12"))),
             architecture=str((props.get("Architectures") or glob.get("Architectures") or ["x86_64"])[0]),
             handler=str(props["Handler"]),
+            alias=props.get("AutoPublishAlias", glob.get("AutoPublishAlias")),
+            has_invoke_config="EventInvokeConfig" in props,
         )
         _events(fn, props.get("Events") or {}, resolver)
         invoke = props.get("EventInvokeConfig") or {}
