@@ -69,6 +69,10 @@ class InvokeApi:
         except LambdaError as exc:
             return exc.response()
 
+    def malformed(self, status: int, message: str) -> Response:
+        """What the socket side answers for a request it cannot read (see ``server.send_error``)."""
+        return _error(status, "InvalidRequestContentException", message)
+
     def _route(self, request: Request) -> Response:
         path, method = request.path, request.method
         if method == "GET" and _LIST.match(path):

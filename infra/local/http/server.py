@@ -8,11 +8,13 @@ import sys
 import threading
 from collections.abc import Callable
 from functools import partial
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 from infra.local.http.messages import NO_BODY_STATUSES, Request, Response
+from shared.errors import ERROR_CODES
 
 Face = Callable[[Request], Response]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -43,6 +45,10 @@ def refusal(request: Request) -> Response | None:
     return None
 
 
+def _contract_error(status: int, message: str) -> Response:
+    return Response.error(status, ERROR_CODES.get(status, "bad_request"), message)
+
+
 class _Adapter(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse connections
     disable_nagle_algorithm = True  # headers and body go out in two writes: without this, +40 ms (delayed ACK)
@@ -55,13 +61,41 @@ class _Adapter(BaseHTTPRequestHandler):
         """Quiet: the stack logs invocations itself."""
 
     def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        """The body by Content-Length, or chunked; ``ValueError`` when neither can be read."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self._chunked()
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not raw.isdigit():  # int() takes "-1" (read to EOF: a hang) and " 1_0 "
+            raise ValueError(f"Invalid Content-Length: {raw!r}")
+        return self.rfile.read(int(raw)) if int(raw) else b""
+
+    def _chunked(self) -> bytes:
+        body = bytearray()
+        while size := int(self.rfile.readline(65537).split(b";")[0].strip() or b"x", 16):
+            body += self.rfile.read(size)
+            self.rfile.readline()  # the CRLF after each chunk
+        while self.rfile.readline(65537).strip():  # trailers, up to the empty line
+            pass
+        return bytes(body)
 
     def _handle(self) -> None:
-        request = Request(self.command, self.path, tuple(self.headers.items()), self._body(),
+        try:
+            body = self._body()
+        except ValueError as exc:
+            self.send_error(400, str(exc))
+            return
+        request = Request(self.command, self.path, tuple(self.headers.items()), body,
                           self.client_address[0], f"127.0.0.1:{self.server.server_port}")
         self.write(refusal(request) or self.face(request), head=self.command == "HEAD")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A request too malformed for any face (a bad request line, header or length) is answered in the
+        face's own error shape (its ``malformed``; else the contract's), never the standard library's HTML page.
+        The connection closes: what follows on it cannot be trusted to start a request."""
+        shape = getattr(self.face, "malformed", None) or _contract_error
+        self.close_connection = True
+        self.request_version = "HTTP/1.1"  # a status line and headers even when the request line was unreadable
+        self.write(shape(code, message or HTTPStatus(code).phrase), head=self.command == "HEAD")
 
     def write(self, response: Response, head: bool = False) -> None:
         """Never a body on 204/304 (a keep-alive client would read it as the next response's status line);
@@ -80,6 +114,10 @@ class _Adapter(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         # Every method reaches the face (BaseHTTPRequestHandler answers an unknown one with its own HTML 501).
         self.raw_requestline = self.rfile.readline(65537)
+        if len(self.raw_requestline) > 65536:
+            self.requestline, self.command = "", None
+            self.send_error(414)
+            return
         if not self.raw_requestline:
             self.close_connection = True
             return
