@@ -45,6 +45,22 @@ def test_boto3_log_tail_qualifiers_dry_run_and_invoke_config(stack):
     assert [c["FunctionArn"] for c in listed] == [config["FunctionArn"]]
 
 
+def _described_as_in_the_template(functions: list[dict]) -> None:
+    by_name = {f["FunctionName"]: f for f in functions}
+    email = by_name["EmailController"]
+    assert (email["Runtime"], email["Handler"]) == ("python3.12", "controllers/email_controller.handler")
+    assert email["MemorySize"] == 512 and email["Timeout"] >= 10 and email["Architectures"] == ["arm64"]
+    assert {"TABLE_NAME", "POWERTOOLS_SERVICE_NAME"} <= set(email["Environment"]["Variables"])
+    assert by_name[ALIASED]["Timeout"] == 300
+
+
+def test_boto3_lists_and_describes_functions_as_the_template_does(stack):
+    lam = stack.client("lambda")
+    _described_as_in_the_template(lam.list_functions()["Functions"])
+    config = lam.get_function_configuration(FunctionName="EmailController", Qualifier="$LATEST")
+    assert config["FunctionArn"].endswith(":EmailController:$LATEST") and config["Version"] == "$LATEST"
+
+
 def test_boto3_sees_lambda_s_errors(stack):
     lam = stack.client("lambda")
     with pytest.raises(lam.exceptions.InvalidRequestContentException) as bad:
@@ -84,6 +100,13 @@ def test_aws_cli_invoke_tail_qualifier_dry_run_config_and_errors(stack, tmp_path
     assert dry.returncode == 0 and json.loads(dry.stdout)["StatusCode"] == 204, dry.stderr
     config = _aws(stack, tmp_path, "get-function-event-invoke-config", "--function-name", "EmailController")
     assert config.returncode == 0 and json.loads(config.stdout)["MaximumEventAgeInSeconds"] == 3600, config.stderr
+    got = _aws(stack, tmp_path, "get-function", "--function-name", ALIASED, "--qualifier", "live")
+    assert got.returncode == 0 and json.loads(got.stdout)["Configuration"]["FunctionArn"].endswith(":live")
+    listed = _aws(stack, tmp_path, "list-functions")
+    assert listed.returncode == 0, listed.stderr
+    _described_as_in_the_template(json.loads(listed.stdout)["Functions"])
+    missing = _aws(stack, tmp_path, "get-function-configuration", "--function-name", "NoSuchFunction")
+    assert missing.returncode != 0 and "(ResourceNotFoundException)" in missing.stderr
     event.write_bytes(b"{not json")
     bad = _aws(stack, tmp_path, "invoke", "--function-name", "OutboxSweeper", "--payload", f"fileb://{event}", str(out))
     assert bad.returncode != 0 and "(InvalidRequestContentException)" in bad.stderr

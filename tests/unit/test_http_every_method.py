@@ -108,3 +108,18 @@ def test_the_invoke_port_answers_other_methods_in_lambda_s_shape(ports):
 def test_gateway_faces_still_get_well_formed_requests(fake_stack):
     resp = Gateway(fake_stack, LocalRoutes(fake_stack))(Request("GET", "/trades"))
     assert resp.status == 200
+
+
+def test_a_body_over_api_gateway_s_quota_is_its_413_unread(ports, fake_stack):
+    fake_stack.invoked.clear()
+    big = b"x" * (10 * 1024 * 1024 + 1)
+    resp = requests.post(f"http://127.0.0.1:{ports['gateway']}/leeds", data=big,
+                         headers={"Authorization": "Bearer good"}, timeout=30)
+    assert resp.status_code == 413 and resp.json() == {"error": "too_large", "message": "The request is too large."}
+    assert not fake_stack.invoked
+    chunks = (b"x" * (1 << 20) for _ in range(11))  # requests sends a generator chunked
+    resp = requests.post(f"http://127.0.0.1:{ports['gateway']}/leeds", data=chunks, timeout=30)
+    assert resp.status_code == 413 and not fake_stack.invoked
+    resp = requests.post(f"http://127.0.0.1:{ports['invoke']}/2015-03-31/functions/EmailController/invocations",
+                         data=b"x" * (6 * 1024 * 1024 + 1), timeout=30)
+    assert resp.status_code == 413 and resp.headers["x-amzn-ErrorType"] == "RequestTooLargeException"

@@ -39,20 +39,27 @@ class GatewayBackend(Protocol):
 # The x-amzn-ErrorType API Gateway sends with each of its own answers.
 ERROR_TYPES = {"MISSING_AUTHENTICATION_TOKEN": "MissingAuthenticationTokenException",
                "UNAUTHORIZED": "UnauthorizedException", "DEFAULT_5XX": "InternalServerErrorException"}
+MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload quota: over it, its REQUEST_TOO_LARGE answer
 
 
 def _answer(answers: dict[str, GatewayAnswer], kind: str, status: int | None = None) -> Response:
     """API Gateway's own answer of type ``kind``: the template's status, body and headers, plus the request id
     and error type API Gateway adds to every answer it gives itself."""
     code, body, headers = answers[kind]
+    error_type = [("x-amzn-ErrorType", ERROR_TYPES[kind])] if kind in ERROR_TYPES else []
     return Response(status or code, body.encode(), [
-        ("Content-Type", "application/json"), *headers.items(),
-        ("x-amzn-RequestId", str(uuid.uuid4())), ("x-amzn-ErrorType", ERROR_TYPES[kind])])
+        ("Content-Type", "application/json"), *headers.items(), ("x-amzn-RequestId", str(uuid.uuid4())), *error_type])
 
 
 class Gateway:
     def __init__(self, backend: GatewayBackend, local: Callable[[Request], Response]) -> None:
         self._stack, self._local = backend, local
+
+    max_body = MAX_BODY
+
+    def too_large(self) -> Response:
+        """What the socket side answers, unread, for a body over ``max_body``."""
+        return _answer(self._stack.gateway_answers, "REQUEST_TOO_LARGE")
 
     def __call__(self, request: Request) -> Response:
         if request.path.startswith("/_local/"):

@@ -69,6 +69,12 @@ class InvokeApi:
         except LambdaError as exc:
             return exc.response()
 
+    max_body = SYNC_LIMIT  # read no more than the largest payload Lambda takes; over it, answered unread
+
+    def too_large(self) -> Response:
+        return _error(413, "RequestTooLargeException",
+                      f"Request must be smaller than {SYNC_LIMIT} bytes for the RequestResponse invocation type")
+
     def malformed(self, status: int, message: str) -> Response:
         """What the socket side answers for a request it cannot read (see ``server.send_error``)."""
         return _error(status, "InvalidRequestContentException", message)

@@ -45,6 +45,13 @@ def refusal(request: Request) -> Response | None:
     return None
 
 
+MAX_BODY = 10 * 1024 * 1024  # a face's ``max_body`` unless it says otherwise (API Gateway's own quota)
+
+
+class _TooLarge(Exception):
+    """The body is over the face's ``max_body``: answered with its ``too_large()``, unread."""
+
+
 def _contract_error(status: int, message: str) -> Response:
     return Response.error(status, ERROR_CODES.get(status, "bad_request"), message)
 
@@ -60,18 +67,26 @@ class _Adapter(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the stack logs invocations itself."""
 
-    def _body(self) -> bytes:
-        """The body by Content-Length, or chunked; ``ValueError`` when neither can be read."""
+    def _body(self, limit: int) -> bytes:
+        """The body by Content-Length, or chunked; ``ValueError`` when neither can be read, ``_TooLarge`` over
+        ``limit`` bytes (a declared length is read and dropped first, so the client sees the answer)."""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            return self._chunked()
+            return self._chunked(limit)
         raw = (self.headers.get("Content-Length") or "0").strip()
         if not raw.isdigit():  # int() takes "-1" (read to EOF: a hang) and " 1_0 "
             raise ValueError(f"Invalid Content-Length: {raw!r}")
-        return self.rfile.read(int(raw)) if int(raw) else b""
+        length = int(raw)
+        if length > limit:
+            while length > 0 and (chunk := self.rfile.read(min(length, 1 << 16))):
+                length -= len(chunk)
+            raise _TooLarge
+        return self.rfile.read(length) if length else b""
 
-    def _chunked(self) -> bytes:
+    def _chunked(self, limit: int) -> bytes:
         body = bytearray()
         while size := int(self.rfile.readline(65537).split(b";")[0].strip() or b"x", 16):
+            if len(body) + size > limit:
+                raise _TooLarge
             body += self.rfile.read(size)
             self.rfile.readline()  # the CRLF after each chunk
         while self.rfile.readline(65537).strip():  # trailers, up to the empty line
@@ -80,9 +95,14 @@ class _Adapter(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         try:
-            body = self._body()
+            body = self._body(getattr(self.face, "max_body", MAX_BODY))
         except ValueError as exc:
             self.send_error(400, str(exc))
+            return
+        except _TooLarge:
+            self.close_connection = True
+            too_large = getattr(self.face, "too_large", None)
+            self.write(too_large() if too_large else _contract_error(413, "The request is too large."))
             return
         request = Request(self.command, self.path, tuple(self.headers.items()), body,
                           self.client_address[0], f"127.0.0.1:{self.server.server_port}")
