@@ -234,7 +234,7 @@ def test_the_gateways_own_answers_are_in_the_contracts_shape():
     resolver = _with_origin("https://app.example")
     answers = {kind: gateway_answer(resolver, kind) for kind in GATEWAY_DEFAULTS}
     assert {kind: status for kind, (status, _, _) in answers.items()} == {
-        "UNAUTHORIZED": 401, "MISSING_AUTHENTICATION_TOKEN": 404, "DEFAULT_5XX": 500}
+        "UNAUTHORIZED": 401, "MISSING_AUTHENTICATION_TOKEN": 404, "DEFAULT_5XX": 500, "REQUEST_TOO_LARGE": 413}
     for status, body, headers in answers.values():
         assert json.loads(body)["error"] == CONTRACT_CODES[status] and json.loads(body)["message"]
         assert headers == {"Access-Control-Allow-Origin": "https://app.example"}
