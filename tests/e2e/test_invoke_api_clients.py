@@ -66,11 +66,14 @@ def test_boto3_sees_lambda_s_errors(stack):
     with pytest.raises(lam.exceptions.InvalidRequestContentException) as bad:
         lam.invoke(FunctionName="OutboxSweeper", Payload=b"{not json")
     assert _code(bad) == ("InvalidRequestContentException", 400)
-    with pytest.raises(lam.exceptions.RequestTooLargeException) as big:
+    # What Lambda answers (its API reference says RequestTooLargeException; see infra/local/http/invoke_api.py).
+    with pytest.raises(ClientError) as big:
         lam.invoke(FunctionName="OutboxSweeper", Payload=json.dumps("x" * SYNC_LIMIT).encode())
-    assert _code(big) == ("RequestTooLargeException", 413)
-    with pytest.raises(lam.exceptions.RequestTooLargeException):
+    assert _code(big) == ("RequestEntityTooLargeException", 413)
+    with pytest.raises(ClientError) as big_event:
         lam.invoke(FunctionName="OutboxSweeper", InvocationType="Event", Payload=json.dumps("x" * ASYNC_LIMIT))
+    assert _code(big_event) == ("RequestEntityTooLargeException", 413)
+    assert "payload is too large for the Event invocation type (limit 262144 bytes)" in str(big_event.value)
     with pytest.raises(lam.exceptions.ResourceNotFoundException):
         lam.get_function_event_invoke_config(FunctionName="ListTradesFunction")
 
@@ -113,4 +116,4 @@ def test_aws_cli_invoke_tail_qualifier_dry_run_config_and_errors(stack, tmp_path
     event.write_bytes(json.dumps("x" * ASYNC_LIMIT).encode())
     big = _aws(stack, tmp_path, "invoke", "--function-name", "OutboxSweeper", "--invocation-type", "Event",
                "--payload", f"fileb://{event}", str(out))
-    assert big.returncode != 0 and "(RequestTooLargeException)" in big.stderr
+    assert big.returncode != 0 and "(RequestEntityTooLargeException)" in big.stderr

@@ -122,4 +122,4 @@ def test_a_body_over_api_gateway_s_quota_is_its_413_unread(ports, fake_stack):
     assert resp.status_code == 413 and not fake_stack.invoked
     resp = requests.post(f"http://127.0.0.1:{ports['invoke']}/2015-03-31/functions/EmailController/invocations",
                          data=b"x" * (6 * 1024 * 1024 + 1), timeout=30)
-    assert resp.status_code == 413 and resp.headers["x-amzn-ErrorType"] == "RequestTooLargeException"
+    assert resp.status_code == 413 and resp.headers["x-amzn-ErrorType"] == "RequestEntityTooLargeException"

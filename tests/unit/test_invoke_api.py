@@ -103,10 +103,10 @@ def test_lambda_errors_for_bad_payloads_and_types(ok_stack):
     target = INVOKE.format("EmailController")
     assert _error(api(Request("POST", target, (), b"{not json"))) == (400, "InvalidRequestContentException")
     big_sync = b'"' + b"x" * SYNC_LIMIT + b'"'
-    assert _error(api(Request("POST", target, (), big_sync))) == (413, "RequestTooLargeException")
+    assert _error(api(Request("POST", target, (), big_sync))) == (413, "RequestEntityTooLargeException")
     big_event = b'"' + b"x" * ASYNC_LIMIT + b'"'
     assert _error(api(Request("POST", target, (("X-Amz-Invocation-Type", "Event"),), big_event))) == (
-        413, "RequestTooLargeException")
+        413, "RequestEntityTooLargeException")
     assert api(Request("POST", target, (), big_event)).status == 200  # under the sync quota
     assert _error(api(Request("POST", target, (("X-Amz-Invocation-Type", "Later"),), b"{}"))) == (
         400, "InvalidParameterValueException")

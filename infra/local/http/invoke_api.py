@@ -6,8 +6,12 @@ payload, ``X-Amz-Function-Error`` on a function error, ``LogResult`` for ``LogTy
 once), DryRun (204); a ``Qualifier`` of ``$LATEST`` or the template's alias (``AutoPublishAlias``), in the
 query or after the name. Lambda's errors in its shape: an unknown function or qualifier is
 ``ResourceNotFoundException`` (404), a payload that is not JSON ``InvalidRequestContentException`` (400), one
-over 6 MB (256 KB for Event) ``RequestTooLargeException`` (413); any other method or path
+over 6 MB (256 KB for Event) ``RequestEntityTooLargeException`` (413); any other method or path
 ``UnknownOperationException`` (404).
+
+Payload too large: Lambda's API reference names ``RequestTooLargeException``, but Lambda answers
+``RequestEntityTooLargeException`` with these messages (as SDK users report it, e.g. "264496 byte payload is too
+large for the Event invocation type (limit 262144 bytes)"); clients see the latter, so it is what this sends.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from infra.local.sam.model import ACCOUNT, REGION, Function
 ASYNC_LIMIT = 256 * 1024  # Lambda's payload quotas
 SYNC_LIMIT = 6 * 1024 * 1024
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
+TOO_LARGE = "RequestEntityTooLargeException"
 _INVOKE = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
 _FUNCTION = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)(?P<config>/configuration)?/?$")
 _LIST = re.compile(r"^/2015-03-31/functions/?$")
@@ -72,8 +77,8 @@ class InvokeApi:
     max_body = SYNC_LIMIT  # read no more than the largest payload Lambda takes; over it, answered unread
 
     def too_large(self) -> Response:
-        return _error(413, "RequestTooLargeException",
-                      f"Request must be smaller than {SYNC_LIMIT} bytes for the RequestResponse invocation type")
+        return _error(413, TOO_LARGE,
+                      f"Request must be smaller than {SYNC_LIMIT} bytes for the InvokeFunction operation")
 
     def malformed(self, status: int, message: str) -> Response:
         """What the socket side answers for a request it cannot read (see ``server.send_error``)."""
@@ -135,10 +140,11 @@ class InvokeApi:
             return _error(400, "InvalidParameterValueException",
                           f"1 validation error detected: Value '{kind}' at 'invocationType' failed to satisfy "
                           f"constraint: Member must satisfy enum value set: [{', '.join(INVOCATION_TYPES)}]")
-        limit = ASYNC_LIMIT if kind == "Event" else SYNC_LIMIT
-        if len(request.body) > limit:
-            return _error(413, "RequestTooLargeException",
-                          f"Request must be smaller than {limit} bytes for the {kind} invocation type")
+        if kind == "Event" and len(request.body) > ASYNC_LIMIT:
+            return _error(413, TOO_LARGE, f"{len(request.body)} byte payload is too large for the Event invocation "
+                                          f"type (limit {ASYNC_LIMIT} bytes)")
+        if len(request.body) > SYNC_LIMIT:
+            return self.too_large()
         try:
             payload = request.json()
         except ValueError:
