@@ -8,7 +8,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import Router
 
-from shared import leed_search
+from shared import base64url, leed_search
 from shared.api import entrypoint, make_app
 from shared.contract import LeedPage, answers
 from shared.leed_models import ZIP_PATTERN, CalendarDate, TradeName
@@ -29,7 +29,7 @@ def list_leeds(
     to: Annotated[CalendarDate | None, Query()] = None,
     zip: Annotated[str | None, Query(pattern=ZIP_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: Annotated[str | None, Query(max_length=2048, pattern=base64url.PATTERN)] = None,
 ) -> LeedPage:
     return leed_search.list_for_sale(trade, from_=from_, to=to, zip_code=zip, limit=limit, cursor=cursor)
 

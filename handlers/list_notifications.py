@@ -5,7 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import Router
 
-from shared import notifications
+from shared import base64url, notifications
 from shared.api import caller, entrypoint, make_app
 from shared.contract import NotificationPage, answers
 
@@ -21,7 +21,7 @@ router = Router()
 )
 def list_notifications(
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: Annotated[str | None, Query(max_length=2048, pattern=base64url.PATTERN)] = None,
 ) -> NotificationPage:
     return notifications.list_for(caller(router).username, limit=limit, cursor=cursor)
 

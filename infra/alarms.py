@@ -129,11 +129,7 @@ def block(template: dict | None = None) -> str:
 
 def write(path: Path = cfn.TEMPLATE) -> bool:
     """Rewrite the generated block in place; True if it changed."""
-    text = path.read_text()
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    new = text[:start] + block(cfn.load.__wrapped__(path)) + text[end:]
-    path.write_text(new)
-    return new != text
+    return cfn.rewrite_block(BEGIN, END, block, path)
 
 
 if __name__ == "__main__":

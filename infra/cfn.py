@@ -6,6 +6,7 @@ code and the template cannot drift. Only what moto needs is interpreted; the res
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -66,3 +67,13 @@ def create_tables(dynamodb: Any, names: dict[str, str], template: dict[str, Any]
         ttl = props.get("TimeToLiveSpecification")
         if ttl:
             dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+
+
+def rewrite_block(begin: str, end: str, block: Callable[[dict[str, Any]], str], path: Path = TEMPLATE) -> bool:
+    """Replace the generated block of ``path`` from the ``begin`` line to the ``end`` line with what ``block``
+    makes of the template; True if it changed (``python -m infra.alarms``, ``python -m infra.test_events``)."""
+    text = path.read_text()
+    start, stop = text.index(begin), text.index(end) + len(end)
+    new = text[:start] + block(load.__wrapped__(path)) + text[stop:]
+    path.write_text(new)
+    return new != text

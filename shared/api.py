@@ -91,6 +91,12 @@ def _unsupported_content_type(app: APIGatewayRestResolver, exc: RequestUnsupport
     return refused_body(app) or error_response(UnsupportedMediaType(NOT_JSON))
 
 
+def _unparsable(app: APIGatewayRestResolver, exc: ValueError) -> Response:
+    """powertools raises a bare ValueError while it validates a body it cannot split (multipart without a
+    boundary): that body is not JSON, so 415, not a crash. Any other ValueError is ours."""
+    return refused_body(app) or _unexpected(exc)
+
+
 def _too_deep(app: APIGatewayRestResolver, exc: RecursionError) -> Response:
     """``json.loads`` overflows the stack on deeply nested input, inside powertools' validation: a body nested
     that deep is malformed for us (400), not a crash. Any other recursion error is ours."""
@@ -126,6 +132,7 @@ def make_app(*routers: Router) -> APIGatewayRestResolver:
     app.exception_handler(UnicodeDecodeError)(partial(_undecodable, app))
     app.exception_handler(RequestUnsupportedContentType)(partial(_unsupported_content_type, app))
     app.exception_handler(RecursionError)(partial(_too_deep, app))
+    app.exception_handler(ValueError)(partial(_unparsable, app))
     app.exception_handler(db.TransactionCancelled)(_cancelled)
     app.not_found(lambda _exc: error_response(NotFound("No such route.")))
     app.exception_handler(NotFoundError)(lambda _exc: error_response(NotFound("No such route.")))

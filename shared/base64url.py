@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 
+PATTERN = r"^[A-Za-z0-9_-]+$"  # what ``encode`` writes: a cursor or token with anything else was never issued
+
 
 def encode(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

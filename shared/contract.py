@@ -10,6 +10,7 @@ assembled (``infra/local/api_doc.py``), which knows the template.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -119,6 +120,20 @@ class Attachment(_View):
 
 class AttachmentList(_View):
     items: list[Attachment]
+
+
+def request_examples(now: datetime | None = None) -> dict[str, dict[str, Any]]:
+    """One valid body per request model, by schema name, for the OpenAPI document (clients' docs, and the
+    fuzzer's examples phase). Times are relative to ``now``: a leed must start in the future."""
+    start = (now or datetime.now(UTC)).replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=30)
+    return {
+        "NewLeed": {"trade": "magician", "title": "Magician for a 7th birthday party",
+                    "start": start.isoformat(), "end": (start + timedelta(hours=2)).isoformat(),
+                    "location": {"address": "12 Elm Street, Springfield", "zip": "10001"},
+                    "price_cents": 2500, "details": "Twelve children; the garden if it is dry."},
+        "NewAttachment": {"filename": "stage.jpg", "content_type": "image/jpeg"},
+        "ProfileUpdate": {"name": "Sam Rivera"},
+    }
 
 
 HTML_PAGE = "text/html"  # the unsubscribe link lands on a page, opened in a browser

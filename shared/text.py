@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 # Explicit bidi formatting characters: the embeddings and overrides (U+202A-202E), the isolates (U+2066-2069)
 # and the implicit marks (U+200E LRM, U+200F RLM, U+061C ALM), which can reorder neighbouring text as well.
@@ -50,11 +50,31 @@ def _multi_line(text: str) -> str:
     return text
 
 
+def _class_of(chars: set[str]) -> str:
+    r"""A regex character class body naming ``chars`` in ranges of ``\uXXXX`` escapes (ECMA-262 and Python
+    read them alike)."""
+    runs: list[list[int]] = []
+    for code in sorted(map(ord, chars)):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join(f"\\u{a:04x}" + (f"-\\u{b:04x}" if b > a else "") for a, b in runs)
+
+
+_C0_DEL_C1 = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))]
+_REFUSED = _class_of({*_C0_DEL_C1, *BIDI_CONTROLS})
+_REFUSED_MULTILINE = _class_of({*_C0_DEL_C1, *BIDI_CONTROLS} - MULTILINE_WHITESPACE)
+# The same rules as patterns in the OpenAPI document, so a schema-valid string is one the code accepts: no
+# refused character, and (these fields are stripped, then must not be empty) one that is not whitespace.
+SINGLE_LINE_PATTERN = f"^[^{_REFUSED}]*[^\\s{_REFUSED}][^{_REFUSED}]*$"
+MULTI_LINE_PATTERN = f"^[^{_REFUSED_MULTILINE}]*$"
+
 # Annotate a ``str`` field with these (pydantic runs them after its own length and strictness checks).
 SingleLine = AfterValidator(_single_line)
 MultiLine = AfterValidator(_multi_line)
-DisplayText = Annotated[str, SingleLine]
-MultiLineText = Annotated[str, MultiLine]
+DisplayText = Annotated[str, SingleLine, Field(json_schema_extra={"pattern": SINGLE_LINE_PATTERN})]
+MultiLineText = Annotated[str, MultiLine, Field(json_schema_extra={"pattern": MULTI_LINE_PATTERN})]
 
 # Cognito user pools: a username is 1-128 characters matching ``[\p{L}\p{M}\p{S}\p{N}\p{P}]+`` (letters, marks,
 # symbols, numbers, punctuation: no spaces, no controls, no format characters). Python's ``re`` has no ``\p``

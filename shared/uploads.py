@@ -39,11 +39,26 @@ def sanitise_filename(name: str) -> str:
     return base[-100:]
 
 
+def _any_case(text: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in text)
+
+
+def _documented_types(schema: dict[str, Any]) -> None:
+    """The OpenAPI document says what the validators below check: each supported type (any case) with the
+    extensions it takes, on a file name whose last segment has something before its extension."""
+    last_segment = r"(^|[/\\])[^/\\]*[^/\\ .][^/\\]*"  # sanitise_filename keeps it; its extension follows
+    schema["oneOf"] = [
+        {"properties": {"content_type": {"pattern": f"^{_any_case(kind)}$"},
+                        "filename": {"pattern": rf"{last_segment}\.({'|'.join(map(_any_case, exts))})$"}}}
+        for kind, exts in EXTENSIONS.items()]
+
+
 class NewAttachment(BaseModel):
     """Body of ``POST /leeds/{id}/attachments``. An unsupported type is 415 (checked in ``add_attachment``);
     a supported type whose filename extension does not match it is 422 here."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True,
+                              json_schema_extra=_documented_types)
 
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = Field(min_length=1, max_length=100)

@@ -14,12 +14,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from shared.contract import request_examples
 from shared.errors import ERROR_CODES
 from shared.trades import CATALOGUE
 
 REF = "#/components/schemas/{model}"
 _PARAM = re.compile(r"\{[^}]+\}")
 POWERTOOLS_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
+
+
 def route_key(method: str, path: str) -> tuple[str, str]:
     """(method, path) with parameters unnamed: the template says ``{id}`` where a handler says ``<leed_id>``."""
     return method.lower(), _PARAM.sub("{}", path)
@@ -31,6 +34,9 @@ def complete(doc: dict[str, Any], protected: set[tuple[str, str]]) -> dict[str, 
     for name in POWERTOOLS_SCHEMAS:
         schemas.pop(name, None)  # powertools' error shape, which we never send
     doc["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+    for name, example in request_examples().items():
+        if name in schemas:
+            schemas[name]["examples"] = [example]
     for path, operations in doc.get("paths", {}).items():
         for method, operation in operations.items():
             _operation(operation, route_key(method, path), protected)
@@ -52,6 +58,8 @@ def _operation(operation: dict[str, Any], route: tuple[str, str], protected: set
     if "requestBody" in operation:
         errors.update((400, 413, 415, 422))
     _trade_enum(params)
+    for param in params:
+        param["schema"] = _never_null(param["schema"])
     responses = {str(status): _without_empty_content(response)
                  for status, response in sorted(declared.items()) if status < 400}
     for code in sorted(errors):
@@ -79,6 +87,16 @@ def _error(code: int) -> dict[str, Any]:
         answer["headers"] = {"Retry-After": {"description": "Seconds until the quota renews.",
                                              "schema": {"type": "integer", "minimum": 1}}}
     return answer
+
+
+def _never_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A parameter is absent or text, never JSON ``null`` (pydantic's ``str | None``): without this, clients
+    and fuzzers send ``?from=`` for null, which the handler rightly refuses (422)."""
+    alternatives = [s for s in schema.get("anyOf", []) if s != {"type": "null"}]
+    if len(alternatives) != 1:
+        return schema
+    rest = {k: v for k, v in schema.items() if k != "anyOf"}
+    return {**alternatives[0], **rest}
 
 
 def _trade_enum(params: list[dict[str, Any]]) -> None:

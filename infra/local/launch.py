@@ -88,7 +88,7 @@ def _wait_healthy(api: str, proc: subprocess.Popen[bytes] | None) -> dict[str, A
             resp = requests.get(f"{api}/_local/health", timeout=2)
             if resp.status_code == 200:
                 return resp.json()
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or busy importing on a loaded machine
             pass
         time.sleep(0.05)
     raise RuntimeError(f"the local stack at {api} did not become healthy")

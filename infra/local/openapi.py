@@ -6,7 +6,7 @@ import importlib
 import json
 from typing import Any
 
-from infra.local import api_doc
+from infra.local import api_doc, api_links
 from infra.local.http import local_routes
 from infra.local.sam.model import Function
 
@@ -34,6 +34,7 @@ def document(functions: dict[str, Function]) -> dict[str, Any]:
     for operations in doc.get("paths", {}).values():
         for operation in operations.values():
             operation.setdefault("tags", ["leedz"])
+    api_links.add(doc)
     local_routes.document(doc.setdefault("paths", {}))
     doc["tags"] = TAGS
     if missing:

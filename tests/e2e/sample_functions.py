@@ -10,6 +10,8 @@ def counter(event, context):
     """Returns how many times this warm instance has run, and what the context says."""
     global calls
     calls += 1
+    if event.get("say"):
+        print(event["say"])  # what the Invoke API's log tail (LogResult) must show
     if event.get("sleep"):
         time.sleep(event["sleep"])
     if event.get("fail"):

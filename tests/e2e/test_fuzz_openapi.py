@@ -1,146 +1,84 @@
-"""Fuzz every route of the running local stack from its own OpenAPI document (schemathesis).
+"""Fuzz the running local stack from its own OpenAPI document with schemathesis: every check, all four phases.
 
-Each operation gets schema-valid (positive) and schema-breaking (negative) requests from hypothesis, with a
-bearer token (negative cases that break the Authorization header on purpose get the 401s). Path parameters are
-random (mostly 404) and also pinned to real leeds, one the fuzzing user sells and one another user sells, so
-success answers are checked too. Every answer must be no 5xx, have a documented status and content type, and a
-body and headers matching the documented schema, error answers included. Hypothesis is derandomized (a fixed
-seed per test) and keeps no example database, so CI sends the same requests each run. The number of requests
-is printed and asserted (>= 1,000).
+``st run`` as a developer would type it (``--checks all --phases examples,coverage,fuzzing,stateful``), with a
+bearer token, over every API operation (the ``local`` tag's development routes are left out: they are not
+deployed). Examples: the request examples the document carries. Coverage: boundary values, missing and
+malformed parameters and bodies, undeclared methods and media types. Fuzzing: random valid and invalid requests.
+Stateful: the document's links, from a posted leed to its other routes. ``tests/e2e/fuzz_hooks.py`` says which
+failures are dropped and why (each only in its exact form); anything else fails this test.
+
+Bounded by ``--max-examples``. In CI (``CI`` set) the seed is fixed, so each run sends the same requests; locally
+it is random, so each run explores new ones (the seed is printed: ``LEEDZ_FUZZ_SEED=N`` repeats a run, and
+``LEEDZ_FUZZ_EXAMPLES`` widens it for a longer hunt by hand).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
+import random
+import re
+import subprocess
+import sys
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from functools import partial
-from typing import Any
+from pathlib import Path
 
 import pytest
 import requests
-import schemathesis
-from hypothesis import HealthCheck, Phase, given, seed, settings
-from hypothesis.configuration import set_hypothesis_home_dir
-from hypothesis.errors import Unsatisfiable
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from infra.local.launch import ROOT
 from shared.trades import CATALOGUE
 
-# Hypothesis keeps caches in ./.hypothesis; under .cache/ they stay out of what `sam build` packages.
-set_hypothesis_home_dir(ROOT / ".cache" / "hypothesis")
-
-# Not ``negative_data_rejection``: bodies are normalised before their rules (whitespace stripped, so a padded
-# string over maxLength can be valid), and our token replaces the Authorization header a negative case drops.
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          response_headers_conformance]
-# CI runs the fixed budget below; LEEDZ_FUZZ_SCALE=4 multiplies it and LEEDZ_FUZZ_SEED=N explores other
-# requests (random, seeded) for a longer hunt by hand.
-SCALE = float(os.environ.get("LEEDZ_FUZZ_SCALE", "1"))
-FUZZ_SEED = os.environ.get("LEEDZ_FUZZ_SEED")
-EXAMPLES = {GenerationMode.POSITIVE: int(50 * SCALE), GenerationMode.NEGATIVE: int(35 * SCALE)}
-PINNED_EXAMPLES = int(15 * SCALE)  # per real leed, per operation with a {leed_id}
-MIN_REQUESTS = 1000
+CI_SEED = 19
+EXAMPLES = int(os.environ.get("LEEDZ_FUZZ_EXAMPLES", "12"))
+MIN_CASES = 300
+PHASES = "examples,coverage,fuzzing,stateful"
 
 
-def _leed_body(days: int = 200) -> dict[str, Any]:
-    start = (datetime.now(UTC) + timedelta(days=days)).replace(microsecond=0)
-    return {"trade": "magician", "title": "Fuzz target", "start": start.isoformat(),
-            "end": (start + timedelta(hours=1)).isoformat(),
-            "location": {"address": f"{uuid.uuid4().hex[:8]} Fuzz Lane", "zip": "10001"}, "price_cents": 500}
-
-
-# Random bodies almost never pass the business rules (a start in the future, within 24 h of the end...), so
-# these routes also get one valid body each: their success answers are checked too.
-VALID_BODIES = {
-    "POST /leeds": _leed_body,
-    "POST /leeds/{leed_id}/attachments": lambda: {"filename": "photo.jpg", "content_type": "image/jpeg"},
-}
-
-
-def _leed(stack, token: str) -> str:
-    resp = requests.post(f"{stack.api}/leeds", json=_leed_body(), headers={"Authorization": f"Bearer {token}"},
-                         timeout=30)
-    assert resp.status_code == 201, resp.text
-    return resp.json()["id"]
-
-
-def _run(operation: Any, mode: GenerationMode, examples: int, *, headers: dict[str, str], base_url: str,
-         sent: Counter, **pinned: Any) -> None:
-    @given(case=operation.as_strategy(generation_mode=mode, **pinned))
-    @seed(int(FUZZ_SEED or 0))
-    @settings(max_examples=examples, derandomize=FUZZ_SEED is None, database=None, deadline=None,
-              phases=[Phase.explicit, Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck))
-    def fuzz(case: Any) -> None:
-        sent[operation.label] += 1
-        response = case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS, timeout=30)
-        sent[(operation.label, response.status_code)] += 1
-
-    with contextlib.suppress(Unsatisfiable):  # e.g. nothing to break in a route without inputs: positive covers it
-        fuzz()
+def _seed() -> int:
+    if os.environ.get("LEEDZ_FUZZ_SEED"):
+        return int(os.environ["LEEDZ_FUZZ_SEED"])
+    return CI_SEED if os.environ.get("CI") else random.SystemRandom().randrange(1, 2**31)
 
 
 @pytest.fixture(scope="module")
-def target(stack) -> Iterator[dict[str, Any]]:
-    """The schema, a token for the fuzzing user, a leed it sells and one another user sells. Afterwards the
-    fuzzing user is subscribed to nothing, so later tests on this stack see only the demo subscribers."""
-    token, other = stack.token("fuzzer"), stack.token("fuzz-other")
-    headers = {"Authorization": f"Bearer {token}"}
-    # Fetched here, with a generous timeout: the first request builds the document by importing every handler.
-    document = requests.get(f"{stack.api}/_local/openapi.json", timeout=120).json()
-    yield {"schema": schemathesis.openapi.from_dict(document), "headers": headers,
-           "leeds": (_leed(stack, token), _leed(stack, other)), "base_url": stack.api}
+def fuzzer(stack):
+    """A token for the fuzzing user. Afterwards it is subscribed to nothing, so later tests on this stack see
+    only the demo subscribers."""
+    token = stack.token("fuzzer")
+    # The first request builds the document by importing every handler: fetched once, with a generous timeout.
+    assert requests.get(f"{stack.api}/_local/openapi.json", timeout=120).status_code == 200
+    yield token
     for trade in CATALOGUE:
-        resp = requests.delete(f"{stack.api}/users/me/subscriptions/{trade}", headers=headers, timeout=30)
+        resp = requests.delete(f"{stack.api}/users/me/subscriptions/{trade}",
+                               headers={"Authorization": f"Bearer {token}"}, timeout=30)
         assert resp.status_code == 204, resp.text
 
 
-def _fuzz(target: dict[str, Any], operation: Any, sent: Counter) -> None:
-    run = partial(_run, operation, headers=target["headers"], base_url=target["base_url"], sent=sent)
-    for mode, examples in EXAMPLES.items():
-        run(mode, examples)
-    pinned = [{"path_parameters": {"leed_id": leed_id}} for leed_id in target["leeds"]]
-    if "{leed_id}" in operation.path:
-        for params in pinned:
-            run(GenerationMode.POSITIVE, PINNED_EXAMPLES, **params)
-    if operation.label in VALID_BODIES:
-        for params in pinned if "{leed_id}" in operation.path else [{}]:
-            run(GenerationMode.POSITIVE, 1, body=VALID_BODIES[operation.label](), **params)
-
-
-def test_every_route_answers_as_documented(target):
-    sent: Counter = Counter()
+def test_schemathesis_all_checks_all_phases_finds_nothing(stack, fuzzer, tmp_path):
+    seed = _seed()
+    command = [str(Path(sys.executable).parent / "st"), "run", f"{stack.api}/_local/openapi.json",
+               "--header", f"Authorization: Bearer {fuzzer}", "--checks", "all", "--phases", PHASES,
+               "--exclude-tag", "local", "--max-examples", str(EXAMPLES), "--seed", str(seed),
+               # One worker: with two, CPython 3.11's ast (used while st generates) fails now and then across
+               # threads ("SystemError: AST constructor recursion depth mismatch"), a runtime error of st's own.
+               "--workers", "1", "--generation-database", "none", "--no-color", "--request-timeout", "30"]
+    dropped = tmp_path / "dropped.tsv"
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.e2e.fuzz_hooks", "PYTHONPATH": str(ROOT),
+           "LEEDZ_FUZZ_DROPPED": str(dropped)}
     started = time.monotonic()
-    operations = [op for op in (result.ok() for result in target["schema"].get_all_operations())
-                  if "local" not in (op.definition.raw.get("tags") or [])]  # the local stack's own routes
-    assert len(operations) >= 13, [op.label for op in operations]
-    fuzzed, failures = operations, {}
-    for operation in fuzzed:  # every operation, even after one fails: a run reports all it finds
-        try:
-            _fuzz(target, operation, sent)
-        except (AssertionError, BaseExceptionGroup) as exc:  # schemathesis' FailureGroup is a BaseExceptionGroup
-            failures[operation.label] = exc
+    # In a temporary directory: st keeps a cache (.schemathesis/) where it runs.
+    run = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
     elapsed = time.monotonic() - started
-    total = sum(n for key, n in sent.items() if isinstance(key, str))
-    print(f"\nschemathesis {schemathesis.__version__}: {total} requests over {len(fuzzed)} operations in "
-          f"{elapsed:.1f} s")
-    for op in fuzzed:
-        codes = {code: n for (label, code), n in sorted((k, n) for k, n in sent.items() if isinstance(k, tuple))
-                 if label == op.label}
-        print(f"  {op.label}: {sent[op.label]} requests, by status {codes}")
-    assert not failures, "\n\n".join(f"{label}: {exc}" for label, exc in failures.items())
-    assert total >= MIN_REQUESTS
-    assert all(sent[op.label] for op in fuzzed)
-
+    output = run.stdout + run.stderr
+    summary = output[output.find("SUMMARY"):]
+    kinds = Counter(line.split("\t")[0] for line in dropped.read_text().splitlines()) if dropped.exists() else {}
+    print(f"\nschemathesis seed {seed} (LEEDZ_FUZZ_SEED={seed} repeats it), {elapsed:.1f} s; dropped as "
+          f"fuzz_hooks.py explains: {dict(kinds)}\n{summary}")
+    assert run.returncode == 0, output
+    cases = re.search(r"(\d+) generated", summary)
+    assert cases and int(cases.group(1)) >= MIN_CASES, summary
+    for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):  # each ran and passed, none was skipped
+        assert re.search(rf"✅ {phase}\b", summary), summary
+    links = re.search(r"API Links:\s+(\d+) covered", output)
+    assert links and int(links.group(1)) >= 5, output  # the stateful phase reached real leeds through links

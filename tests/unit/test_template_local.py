@@ -96,6 +96,16 @@ def test_worker_keeps_warm_state_and_enforces_timeout():
         pool.close()
 
 
+def test_each_invocation_s_output_comes_back_with_its_result():
+    pool = Pool(_sample(), {}, size=1)
+    try:
+        said = pool.invoke({"say": "hello from the handler"})
+        assert said.log == "hello from the handler\n"
+        assert pool.invoke({}).log == ""  # only this invocation's output
+    finally:
+        pool.close()
+
+
 class _Flaky:
     def __init__(self, failures: int) -> None:
         self.failures, self.calls = failures, 0
@@ -225,7 +235,7 @@ def test_the_gateways_own_answers_are_in_the_contracts_shape():
     resolver = _with_origin("https://app.example")
     answers = {kind: gateway_answer(resolver, kind) for kind in GATEWAY_DEFAULTS}
     assert {kind: status for kind, (status, _, _) in answers.items()} == {
-        "UNAUTHORIZED": 401, "MISSING_AUTHENTICATION_TOKEN": 404, "DEFAULT_5XX": 500}
+        "UNAUTHORIZED": 401, "MISSING_AUTHENTICATION_TOKEN": 404, "DEFAULT_5XX": 500, "REQUEST_TOO_LARGE": 413}
     for status, body, headers in answers.values():
         assert json.loads(body)["error"] == CONTRACT_CODES[status] and json.loads(body)["message"]
         assert headers == {"Access-Control-Allow-Origin": "https://app.example"}

@@ -68,5 +68,7 @@ def http_response(response: dict[str, Any], request_id: str) -> Response:
         single.pop(key, None)
         headers += [(key, str(value)) for value in values]
     headers += [(key, str(value)) for key, value in single.items()]
+    if not any(key.lower() == "content-type" for key, _ in headers):
+        headers.append(("Content-Type", "application/json"))  # API Gateway's default for a proxy answer
     headers.append(("x-amzn-RequestId", request_id))
     return Response(int(response.get("statusCode", 200)), data, headers)

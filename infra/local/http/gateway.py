@@ -7,6 +7,7 @@ without a valid one the answer is 401 and the function never runs, as with the C
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -35,14 +36,30 @@ class GatewayBackend(Protocol):
     def invoke(self, name: str, event: Any, request_id: str | None = None) -> Result: ...
 
 
-def _answer(answer: GatewayAnswer, status: int | None = None) -> Response:
-    code, body, headers = answer
-    return Response(status or code, body.encode(), [("Content-Type", "application/json"), *headers.items()])
+# The x-amzn-ErrorType API Gateway sends with each of its own answers.
+ERROR_TYPES = {"MISSING_AUTHENTICATION_TOKEN": "MissingAuthenticationTokenException",
+               "UNAUTHORIZED": "UnauthorizedException", "DEFAULT_5XX": "InternalServerErrorException"}
+MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload quota: over it, its REQUEST_TOO_LARGE answer
+
+
+def _answer(answers: dict[str, GatewayAnswer], kind: str, status: int | None = None) -> Response:
+    """API Gateway's own answer of type ``kind``: the template's status, body and headers, plus the request id
+    and error type API Gateway adds to every answer it gives itself."""
+    code, body, headers = answers[kind]
+    error_type = [("x-amzn-ErrorType", ERROR_TYPES[kind])] if kind in ERROR_TYPES else []
+    return Response(status or code, body.encode(), [
+        ("Content-Type", "application/json"), *headers.items(), ("x-amzn-RequestId", str(uuid.uuid4())), *error_type])
 
 
 class Gateway:
     def __init__(self, backend: GatewayBackend, local: Callable[[Request], Response]) -> None:
         self._stack, self._local = backend, local
+
+    max_body = MAX_BODY
+
+    def too_large(self) -> Response:
+        """What the socket side answers, unread, for a body over ``max_body``."""
+        return _answer(self._stack.gateway_answers, "REQUEST_TOO_LARGE")
 
     def __call__(self, request: Request) -> Response:
         if request.path.startswith("/_local/"):
@@ -56,19 +73,20 @@ class Gateway:
         # What API Gateway answers itself comes from the template: CORS preflight from the Api's Cors, errors
         # from its GatewayResponses.
         if request.method == "OPTIONS" and stack.cors_preflight is not None and stack.router.has_path(request.path):
-            return Response(200, b"{}", [("Content-Type", "application/json"), *stack.cors_preflight.items()])
+            return Response(200, b"{}", [("Content-Type", "application/json"), *stack.cors_preflight.items(),
+                                         ("x-amzn-RequestId", str(uuid.uuid4()))])
         match = stack.router.match(request.method, request.path)
         if match is None:
-            return _answer(stack.gateway_answers["MISSING_AUTHENTICATION_TOKEN"])
+            return _answer(stack.gateway_answers, "MISSING_AUTHENTICATION_TOKEN")
         claims = None
         if not match.route.public:
             claims = stack.verify_token(request.header("Authorization"))
             if claims is None:
-                return _answer(stack.gateway_answers["UNAUTHORIZED"])
+                return _answer(stack.gateway_answers, "UNAUTHORIZED")
         event = apigw.proxy_event(request, match, claims)
         result = stack.invoke(match.fn.name, event)
         response = apigw.integration_response(result.payload) if result.ok else None
         if response is None:
             # API Gateway answers 502 for a crashed or malformed integration; the contract's error code is 500.
-            return _answer(stack.gateway_answers["DEFAULT_5XX"], 500)
+            return _answer(stack.gateway_answers, "DEFAULT_5XX", 500)
         return apigw.http_response(response, event["requestContext"]["requestId"])

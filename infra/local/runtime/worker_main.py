@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 _calls: Counter[str] = Counter()
+_output: list[str] = []  # this invocation's output, for the Invoke API's LogResult (``--log-type Tail``)
+LOG_TAIL = 4096  # characters of it sent back (Lambda returns the last 4 KB)
 
 
 class _Prefixed(io.TextIOBase):
@@ -31,6 +33,7 @@ class _Prefixed(io.TextIOBase):
         return True
 
     def write(self, text: str) -> int:
+        _output.append(text)
         self._buf += text
         *lines, self._buf = self._buf.split("\n")
         for line in lines:
@@ -109,9 +112,10 @@ def serve(conn: Any, spec: dict[str, Any]) -> None:
             return
         context = Context(spec["name"], request_id, spec["arn"], spec["memory"], deadline)
         _calls.clear()
+        _output.clear()
         try:
             reply = ("error", init_error) if init_error else ("ok", json.dumps(handler(event, context), default=str))
         except Exception as exc:  # noqa: BLE001 - a function error is data for the caller
             reply = ("error", _error(exc))
         sys.stdout.flush()
-        conn.send((*reply, dict(_calls)))
+        conn.send((*reply, dict(_calls), "".join(_output)[-LOG_TAIL:]))

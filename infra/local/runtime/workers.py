@@ -44,6 +44,7 @@ class Result:
     outcome: Outcome
     calls: dict[str, int] = field(default_factory=dict)
     started: float = field(default_factory=time.time)
+    log: str = ""  # the end of what the handler wrote (the Invoke API's LogResult)
 
     @property
     def error(self) -> str | None:
@@ -71,22 +72,22 @@ class Worker:
         self.conn.recv()
         self.ready = True
 
-    def invoke(self, event: Any, request_id: str) -> tuple[str, Any, dict[str, int]]:
-        """(status, payload, calls); status ``timeout`` or ``crash`` means this worker is gone."""
+    def invoke(self, event: Any, request_id: str) -> tuple[str, Any, dict[str, int], str]:
+        """(status, payload, calls, log); status ``timeout`` or ``crash`` means this worker is gone."""
         try:
             self._wait_ready()
             deadline = time.time() + self.fn.timeout
             self.conn.send((request_id, event, deadline))
             if not self.conn.poll(self.fn.timeout):
                 self.kill()
-                return "timeout", None, {}
+                return "timeout", None, {}, ""
             return self.conn.recv()
         except TimeoutError:
             self.kill()
-            return "timeout", None, {}
+            return "timeout", None, {}, ""
         except (EOFError, OSError, BrokenPipeError):
             self.kill()
-            return "crash", None, {}
+            return "crash", None, {}, ""
 
     @property
     def alive(self) -> bool:
@@ -145,20 +146,20 @@ class Pool:
         worker = self._acquire()
         started = time.time()
         try:
-            status, payload, calls = worker.invoke(event, request_id)
+            status, payload, calls, log = worker.invoke(event, request_id)
         finally:
             self._release(worker)
         ms = int((time.time() - started) * 1000)
         if status == "ok":
-            return Result(True, payload, request_id, ms, Outcome.SUCCESS, calls, started)
+            return Result(True, payload, request_id, ms, Outcome.SUCCESS, calls, started, log)
         if status == "timeout":
             error = {"errorMessage": f"Task timed out after {self.fn.timeout:.2f} seconds",
                      "errorType": "Sandbox.Timedout"}
-            return Result(False, error, request_id, ms, Outcome.TIMEOUT, calls, started)
+            return Result(False, error, request_id, ms, Outcome.TIMEOUT, calls, started, log)
         if status == "crash":
             error = {"errorMessage": "Runtime exited without providing a reason", "errorType": "Runtime.ExitError"}
-            return Result(False, error, request_id, ms, Outcome.ERROR, calls, started)
-        return Result(False, payload, request_id, ms, Outcome.ERROR, calls, started)
+            return Result(False, error, request_id, ms, Outcome.ERROR, calls, started, log)
+        return Result(False, payload, request_id, ms, Outcome.ERROR, calls, started, log)
 
     def close(self) -> None:
         with self._cond:

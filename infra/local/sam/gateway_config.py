@@ -12,7 +12,8 @@ from infra.local.sam.resolver import Resolver
 # API Gateway's own answers (no function runs), by response type: what it says without a GatewayResponses entry.
 GATEWAY_DEFAULTS = {"UNAUTHORIZED": (401, "Unauthorized"),
                     "MISSING_AUTHENTICATION_TOKEN": (403, "Missing Authentication Token"),
-                    "DEFAULT_5XX": (500, "Internal server error")}
+                    "DEFAULT_5XX": (500, "Internal server error"),
+                    "REQUEST_TOO_LARGE": (413, "Request Too Long")}
 
 
 def _apis(resolver: Resolver) -> list[dict[str, Any]]:

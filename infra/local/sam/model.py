@@ -56,6 +56,8 @@ class Function:
     architecture: str = "x86_64"
     handler: str = ""  # as the template writes it: ``handlers/add_leed.handler``
     reserved: int | None = None  # ReservedConcurrentExecutions: at most this many run at once (None: no limit)
+    alias: str | None = None  # AutoPublishAlias: a qualifier the Invoke API accepts besides $LATEST
+    has_invoke_config: bool = False  # the template gives an EventInvokeConfig (GetFunctionEventInvokeConfig)
 
     @property
     def arn(self) -> str:
@@ -120,6 +122,8 @@ def functions(template: dict[str, Any] | None = None, endpoint: str = "http://12
             runtime=str(props.get("Runtime", glob.get("Runtime", "python3.12"))),
             architecture=str((props.get("Architectures") or glob.get("Architectures") or ["x86_64"])[0]),
             handler=str(props["Handler"]),
+            alias=props.get("AutoPublishAlias", glob.get("AutoPublishAlias")),
+            has_invoke_config="EventInvokeConfig" in props,
         )
         if props.get("ReservedConcurrentExecutions") is not None:
             fn.reserved = int(resolver.resolve(props["ReservedConcurrentExecutions"]))
