@@ -54,6 +54,10 @@ def env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 @pytest.fixture
 def aws(env: dict[str, str]) -> Iterator[None]:
     """moto with the template's table, the sender verified, and no warm cache from an earlier test."""
+    from infra.local.aws import places
+
+    places.install()  # Location Service's Geocode answered offline, as the local stack does
+    places.set_down(False)
     with mock_aws():
         warm_caches.reset()
         cfn.create_tables(boto3.client("dynamodb"), {"LeedzTable": TABLE})

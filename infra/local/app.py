@@ -82,7 +82,8 @@ class LocalStack:
         self._stop = threading.Event()
         self._s3_route = lambda queue, event: False
         self.emulator = Emulator(self.mailbox.record, settings.ses_max_send_rate,
-                                 lambda queue, event: self._s3_route(queue, event), self.state.saved)
+                                 lambda queue, event: self._s3_route(queue, event), self.state.saved,
+                                 geocoder_down=settings.geocoder_down)
         self.restored: dict[str, int] = {}
         self.lambdas: LambdaService | None = None
         self._openapi: dict[str, Any] | None = None

@@ -130,6 +130,10 @@ def allows(statements: list[dict[str, Any]], action: str, resource: str) -> bool
         for st in statements)
 
 
+# Services whose calls all act on one resource: the Places v2 API on AWS's own provider.
+ONLY_RESOURCE = {"geo-places": f"arn:aws:geo-places:{REGION}::provider/default"}
+
+
 def required(prefix: str, operation: str, params: dict[str, Any]) -> list[tuple[str, str]]:
     """The (IAM action, resource ARN) pairs IAM checks for one API call."""
     table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/"
@@ -159,4 +163,4 @@ def required(prefix: str, operation: str, params: dict[str, Any]) -> list[tuple[
         if params.get("Template"):
             pairs.append((action, f"arn:aws:ses:{REGION}:{ACCOUNT}:template/{params['Template']}"))
         return pairs
-    return [(action, "*")]
+    return [(action, ONLY_RESOURCE.get(prefix, "*"))]

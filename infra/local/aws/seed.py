@@ -75,7 +75,9 @@ def _users(now: str) -> list[dict[str, Any]]:
 
 def _leed_items(demo: DemoLeed, seller: str, now: datetime) -> list[dict[str, Any]]:
     """The leed (in its status), its booking slot while it holds one, its sale, and its bookkeeping markers."""
+    from infra.local.aws import places
     from shared import db, leeds
+    from shared import places as shared_places
     from shared.leed_models import NewLeed
 
     start = (now + timedelta(days=demo.days_ahead)).replace(hour=demo.hour, minute=0, second=0, microsecond=0)
@@ -83,12 +85,14 @@ def _leed_items(demo: DemoLeed, seller: str, now: datetime) -> list[dict[str, An
         "trade": demo.trade, "title": demo.title, "start": start.isoformat(),
         "end": (start + timedelta(hours=3)).isoformat(), "price_cents": demo.price_cents,
         "location": {"address": demo.address, "zip": demo.zip}, "details": demo.details})
-    leed, slot = leeds.new_leed_items(demo.id, new, seller, now.isoformat())
+    found = places.geocode({"QueryText": shared_places.query_text(demo.address, demo.zip)})["ResultItems"]
+    place = shared_places.from_result(found[0] if found else None)  # as POST /leeds would place it
+    leed, slot = leeds.new_leed_items(demo.id, new, seller, now.isoformat(), place)
     done = {"done_at": now.isoformat()}
     items = [{**db.effect_key("recordPost", demo.id), **done}]
     if demo.status != "for_sale":  # off the for-sale index, as a sale or a withdrawal leaves it
-        for key in ("gsi1pk", "gsi1sk"):
-            leed.pop(key)
+        for key in leeds.OFF_SALE.split(", "):
+            leed.pop(key, None)
     if demo.status == "sold":
         leed.update(status=demo.status, buyer="bob", sold_at=now.isoformat())
         items += [slot, {**db.effect_key("recordSale", demo.id), **done},
