@@ -84,19 +84,21 @@ def _wanted(item: dict[str, Any], lowest: str, from_: date | None, to: date | No
             and (zip_code is None or item["zip"].startswith(zip5(zip_code))))
 
 
+def matching(trade: str, lat: float, lon: float, radius_km: float, keep: Any = lambda item: True
+             ) -> list[dict[str, Any]]:
+    """Every leed item for sale of ``trade`` within the radius that ``keep`` keeps, by start."""
+    found = [item for cell in covering_cells(lat, lon, radius_km) for item in _cell_items(trade, cell)
+             if geohash.distance_km(lat, lon, float(item["lat"]), float(item["lon"])) <= radius_km and keep(item)]
+    return sorted(found, key=lambda item: item["gsi1sk"])
+
+
 def near(trade: str, near_zip: str, radius_km: float, *, from_: date | None = None, to: date | None = None,
          zip_code: str | None = None, limit: int = 25, cursor: str | None = None) -> dict[str, Any]:
     point = places.zip_point(near_zip)
     if point is None:
         raise _invalid("near", "not a known ZIP code")
-    lat, lon = point
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    lowest = max(now, _after(cursor))
-    found = [item for cell in covering_cells(lat, lon, radius_km) for item in _cell_items(trade, cell)
-             if geohash.distance_km(lat, lon, float(item["lat"]), float(item["lon"])) <= radius_km
-             and _wanted(item, lowest, from_, to, zip_code)]
-    found.sort(key=lambda item: item["gsi1sk"])
+    lowest = max(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"), _after(cursor))
+    found = matching(trade, *point, radius_km, lambda item: _wanted(item, lowest, from_, to, zip_code))
     page = found[:limit]
-    more = len(found) > limit
     return {"items": [public_view(i) for i in page],
-            "next": base64url.encode(page[-1]["gsi1sk"].encode()) if more else None}
+            "next": base64url.encode(page[-1]["gsi1sk"].encode()) if len(found) > limit else None}
