@@ -56,6 +56,13 @@ class LeedPage(_View):
     next: str | None
 
 
+class MyLeedPage(_View):
+    """``GET /users/me/leeds``: the caller's own leeds, so the full view."""
+
+    items: list[FullLeed]
+    next: str | None
+
+
 class Trade(_View):
     name: str
     label: str
@@ -120,7 +127,8 @@ class AttachmentList(_View):
 
 
 HTML_PAGE = "text/html"  # the unsubscribe link lands on a page, opened in a browser
-MODELS = (Error, TradeList, Profile, NotificationPage, LeedPage, FullLeed, PublicLeed, NewUpload, AttachmentList)
+MODELS = (Error, TradeList, Profile, NotificationPage, LeedPage, FullLeed, PublicLeed, NewUpload, AttachmentList,
+          MyLeedPage)
 
 
 def answers(status: int, model: Any = None, *errors: int, media_type: str = "application/json",

@@ -54,6 +54,7 @@ def new_leed_items(leed_id: str, new: NewLeed, seller: str, now: str,
         "seller": seller, "status": FOR_SALE, "created_at": now, "slot": slot,
         "gsi1pk": f"FORSALE#{new.trade}", "gsi1sk": for_sale_sort_key(new.start, leed_id),
         **leed_places.place_fields(new.trade, leed_id, place),
+        "gsi3pk": f"SELLER#{seller}", "gsi3sk": f"{now}#{leed_id}",  # the seller's leeds (shared/my_leeds.py)
     }
     return item, {**db.booking_key(slot), "leed_id": leed_id, "trade": new.trade, "created_at": now}
 
@@ -106,10 +107,12 @@ def buy_leed(leed_id: str, buyer: str, correlation_id: str) -> dict[str, Any]:
     sold_at = _now()
     update = {"Update": {
         "Key": db.to_ddb(db.leed_key(leed_id)),
-        "UpdateExpression": f"SET #status = :sold, buyer = :buyer, sold_at = :now REMOVE {OFF_SALE}",
+        "UpdateExpression": ("SET #status = :sold, buyer = :buyer, sold_at = :now, gsi4pk = :bought, gsi4sk = :when "
+                             f"REMOVE {OFF_SALE}"),
         "ConditionExpression": "#status = :for_sale AND seller <> :buyer",
         "ExpressionAttributeNames": {"#status": "status"},
-        "ExpressionAttributeValues": db.values(sold=SOLD, buyer=buyer, now=sold_at, for_sale=FOR_SALE),
+        "ExpressionAttributeValues": db.values(sold=SOLD, buyer=buyer, now=sold_at, for_sale=FOR_SALE,
+                                               bought=f"BUYER#{buyer}", when=f"{sold_at}#{leed_id}"),
     }}
     events = [dispatch.event(name, correlation_id, leed_id=leed_id)
               for name in ("sendSaleReceipts", "recordSale", "leedSold")]

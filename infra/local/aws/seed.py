@@ -94,7 +94,8 @@ def _leed_items(demo: DemoLeed, seller: str, now: datetime) -> list[dict[str, An
         for key in leeds.OFF_SALE.split(", "):
             leed.pop(key, None)
     if demo.status == "sold":
-        leed.update(status=demo.status, buyer="bob", sold_at=now.isoformat())
+        leed.update(status=demo.status, buyer="bob", sold_at=now.isoformat(), gsi4pk="BUYER#bob",
+                    gsi4sk=f"{now.isoformat()}#{demo.id}")
         items += [slot, {**db.effect_key("recordSale", demo.id), **done},
                   {**db.sale_key(demo.id), "leed_id": demo.id, "trade": demo.trade, "seller": seller,
                    "buyer": "bob", "price_cents": demo.price_cents, "sold_at": now.isoformat()}]
