@@ -42,7 +42,7 @@ def test_roles_come_from_the_transformed_template_with_the_tests_names():
     roles = iam.role_statements(names)
     # a policy template, expanded by SAM, on the test's table
     assert iam.allows(roles["GetLeedFunction"], "dynamodb:GetItem", TABLE + "t")
-    assert not iam.allows(roles["ListLeedsFunction"], "dynamodb:PutItem", TABLE + "t")  # DynamoDBReadPolicy
+    assert not iam.allows(roles["ListTradesFunction"], "dynamodb:PutItem", TABLE + "t")  # DynamoDBReadPolicy
     # the upload bucket's name, built from the stack id, resolves to the test's bucket
     assert iam.allows(roles["ThumbnailFunction"], "s3:GetObject", "arn:aws:s3:::leedz-uploads-test/leeds/a.jpg")
     # a separate AWS::IAM::Policy attached to the role counts (the email fan-out continuing itself)
