@@ -161,7 +161,10 @@ def caller(router: Router | APIGatewayRestResolver) -> Caller:
     if not username or cognito_username_error(username):  # no key is built from what Cognito never issues
         raise Unauthorized("A valid bearer token is required.")
     email = claims.get("email") or ""
-    users.ensure_profile(username, email)
+    try:
+        users.ensure_profile(username, email)
+    except users.AccountErased as exc:  # in AWS the ID token outlives AdminDeleteUser until it expires
+        raise Unauthorized("This account has been deleted.") from exc
     return Caller(username=username, email=email)
 
 

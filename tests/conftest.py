@@ -37,6 +37,7 @@ _TEST_ENV = {
     "EMAIL_CONTROLLER": "EmailController",
     "BOOKKEEPING_CONTROLLER": "BookkeepingController",
     "NOTIFICATION_CONTROLLER": "NotificationController",
+    "ACCOUNT_CONTROLLER": "AccountController",
     "UPLOAD_BUCKET": "leedz-uploads-test",
     "OUTPUT_BUCKET": "leedz-thumbnails-test",
     "PUBLIC_BASE_URL": "http://127.0.0.1:3000",

@@ -59,7 +59,8 @@ def _arn(template: dict[str, Any], logical: str, names: dict[str, str]) -> str:
             "AWS::SQS::Queue": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}",
             "AWS::S3::Bucket": f"arn:aws:s3:::{name}",
             "AWS::DynamoDB::Table": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}",
-            "AWS::SNS::Topic": f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}"}[kind]
+            "AWS::SNS::Topic": f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}",
+            "AWS::Cognito::UserPool": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{name}"}[kind]
 
 
 def _ref(name: str, template: dict[str, Any], names: dict[str, str]) -> str:
@@ -130,8 +131,12 @@ def allows(statements: list[dict[str, Any]], action: str, resource: str) -> bool
         for st in statements)
 
 
-# Services whose calls all act on one resource: the Places v2 API on AWS's own provider.
-ONLY_RESOURCE = {"geo-places": f"arn:aws:geo-places:{REGION}::provider/default"}
+# The resource of a call, by service, where it is not "*": the Places v2 API acts on AWS's own provider; a
+# Cognito admin call on the user pool it names.
+RESOURCE_OF: dict[str, Any] = {
+    "geo-places": lambda params: f"arn:aws:geo-places:{REGION}::provider/default",
+    "cognito-idp": lambda params: f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{params['UserPoolId']}",
+}
 
 
 def required(prefix: str, operation: str, params: dict[str, Any]) -> list[tuple[str, str]]:
@@ -163,4 +168,4 @@ def required(prefix: str, operation: str, params: dict[str, Any]) -> list[tuple[
         if params.get("Template"):
             pairs.append((action, f"arn:aws:ses:{REGION}:{ACCOUNT}:template/{params['Template']}"))
         return pairs
-    return [(action, ONLY_RESOURCE.get(prefix, "*"))]
+    return [(action, RESOURCE_OF[prefix](params) if prefix in RESOURCE_OF else "*")]

@@ -8,7 +8,7 @@ from shared import clients, mail, rendering, unsubscribe, users, warm_caches
 def test_reset_forgets_every_warm_cache():
     clients.client("dynamodb")
     rendering.environment()
-    users._ensured.add(("alice", "alice@example.com"))
+    users._ensured[("alice", "alice@example.com")] = 0.0
     mail._quota.update(rate=14.0, at=0.0)
     unsubscribe._cached["leedz"] = b"key"
 
