@@ -11,6 +11,7 @@ The erasure runs step by step, each step safe to run again, so an interrupted ru
    attachments' files and slots removed, then the seller renamed ``DELETED_USER`` and taken off ``gsi3``
    (last, so a leed is only dropped from the index once done);
 2. each leed they bought (``gsi4``): the buyer renamed, taken off ``gsi4``: the seller still sees their sale;
+   a sold leed's renaming also reaches the other party's sale notification and the sales ledger;
 3. their subscriptions (``subscriptions.unsubscribe``, so the trades' counters follow), notifications and any
    other item of their partition deleted; the profile reduced to its ``erased_at`` tombstone;
 4. in AWS the Cognito user deleted (``AdminDeleteUser``; ``USER_POOL_ID``), locally the emulator forgets it;
@@ -22,7 +23,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from shared import attachment_records, clients, config, db, dispatch, leeds, outbox, subscriptions, uploads
+from shared import (
+    attachment_records,
+    clients,
+    config,
+    db,
+    dispatch,
+    leeds,
+    notifications,
+    outbox,
+    subscriptions,
+    uploads,
+    users,
+)
 
 DELETED_USER = "a deleted user"
 KEEP_IN_PARTITION = {"PROFILE"}
@@ -52,6 +65,7 @@ def request_erasure(username: str, email: str, correlation_id: str) -> None:
         if exc.failed(0):
             return  # requested already; that erasure runs (or ran) on its own
         raise
+    users.forget(username)  # this container refuses the token from now on (others within users.ENSURED_SECONDS)
     outbox.release(outbox_id, events)
 
 
@@ -60,8 +74,13 @@ def _index(index: str, prefix: str, username: str) -> list[dict[str, Any]]:
                              ExpressionAttributeValues=db.values(pk=f"{prefix}#{username}")))
 
 
-def _rename(leed_id: str, field: str, index: str, username: str) -> None:
-    """The seller or buyer named ``DELETED_USER`` and off their index; only if it still names them."""
+def _rename(leed: dict[str, Any], field: str, index: str, username: str) -> None:
+    """The seller or buyer named ``DELETED_USER`` wherever a sale names them (the other party's notification,
+    the ledger, the leed), the leed last and off their index; only where it still names them."""
+    leed_id = leed["id"]
+    if leed["status"] == leeds.SOLD:
+        notifications.rename_party(leed, field, DELETED_USER)
+        _rename_in_ledger(leed_id, field, username)
     try:
         clients.dynamodb().update_item(
             TableName=db.table(), Key=db.to_ddb(db.leed_key(leed_id)),
@@ -72,6 +91,16 @@ def _rename(leed_id: str, field: str, index: str, username: str) -> None:
         return  # renamed by an earlier run
 
 
+def _rename_in_ledger(leed_id: str, field: str, username: str) -> None:
+    try:
+        clients.dynamodb().update_item(
+            TableName=db.table(), Key=db.to_ddb(db.sale_key(leed_id)), UpdateExpression="SET #who = :deleted",
+            ConditionExpression="#who = :me", ExpressionAttributeNames={"#who": field},
+            ExpressionAttributeValues=db.values(deleted=DELETED_USER, me=username))
+    except clients.dynamodb().exceptions.ConditionalCheckFailedException:
+        return  # no ledger entry yet (recordSale reads the renamed leed), or renamed by an earlier run
+
+
 def _erase_posted(username: str, correlation_id: str) -> None:
     for leed in _index("gsi3", "SELLER", username):
         if leed["status"] == leeds.FOR_SALE:
@@ -79,7 +108,7 @@ def _erase_posted(username: str, correlation_id: str) -> None:
         for attachment in attachment_records.items(leed["id"]):
             attachment_records.remove(leed["id"], attachment)
             uploads.remove_files(leed["id"], attachment["key"], config.upload_bucket())
-        _rename(leed["id"], "seller", "gsi3", username)
+        _rename(leed, "seller", "gsi3", username)
 
 
 def _erase_partition(username: str) -> None:
@@ -112,7 +141,7 @@ def erase_account(username: str, correlation_id: str) -> dict[str, Any]:
         return {"erased": False}  # a repeated event: done already
     _erase_posted(username, correlation_id)
     for leed in _index("gsi4", "BUYER", username):
-        _rename(leed["id"], "buyer", "gsi4", username)
+        _rename(leed, "buyer", "gsi4", username)
     _erase_partition(username)
     _delete_identity(username)
     events = [dispatch.event("confirmErasure", correlation_id, username=username)]

@@ -56,6 +56,12 @@ def ensure_profile(username: str, email: str) -> None:
     _ensured[(username, email)] = time.monotonic()
 
 
+def forget(username: str) -> None:
+    """This container ensures ``username``'s profile again on their next request (their account was erased)."""
+    for key in [k for k in _ensured if k[0] == username]:
+        _ensured.pop(key, None)
+
+
 def get_profile_item(username: str) -> dict[str, Any] | None:
     return db.get(db.profile_key(username))
 
