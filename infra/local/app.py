@@ -83,7 +83,7 @@ class LocalStack:
         self._s3_route = lambda queue, event: False
         self.emulator = Emulator(self.mailbox.record, settings.ses_max_send_rate,
                                  lambda queue, event: self._s3_route(queue, event), self.state.saved,
-                                 geocoder_down=settings.geocoder_down)
+                                 geocoder_down=settings.geocoder_down, forget_user=self._forget_user)
         self.restored: dict[str, int] = {}
         self.lambdas: LambdaService | None = None
         self._openapi: dict[str, Any] | None = None
@@ -196,7 +196,15 @@ class LocalStack:
         return Response(status, body, list(headers.items()))
 
     def verify_token(self, header: str | None) -> dict[str, Any] | None:
-        return self.tokens.verify(header)
+        """A valid token, unless its user was deleted (Cognito ``AdminDeleteUser``) after it was issued."""
+        claims = self.tokens.verify(header)
+        deleted = self.state.grants.get("deleted", str((claims or {}).get("cognito:username", "")))
+        issued = self.tokens.issued_at(header) if deleted else None
+        return None if deleted and (issued is None or issued <= deleted["at"]) else claims
+
+    def _forget_user(self, username: str) -> None:
+        self.state.grants.put("deleted", username, {"at": time.time()})
+        self.state.grants.forget_user("refresh", username)
 
     def issue_token(self, username: str, email: str) -> str:
         return self.tokens.issue(username, email)

@@ -95,3 +95,11 @@ def test_what_durable_saves_through():
     assert _params(DomainDispatcherApplication.__call__) == ["self", "environ", "start_response"]
     assert {"value", "metadata", "set_metadata"} <= set(dir(FakeKey))
     assert dynamodb_backends["123456789012"]["us-east-1"] is not None and s3_backends["123456789012"]["global"]
+
+
+def test_request_dispatch_for_places_and_cognito():
+    from moto.core.botocore_stubber import BotocoreStubber
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    assert _params(BotocoreStubber.process_request) == ["self", "request"]  # places (in-process moto)
+    assert _params(DomainDispatcherApplication.__call__) == ["self", "environ", "start_response"]  # places, cognito

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from infra.local.aws import ddb_lock, durable, places, s3_hook, s3post, ses_capture, transactions
+from infra.local.aws import cognito_hook, ddb_lock, durable, places, s3_hook, s3post, ses_capture, transactions
 from infra.local.sam.model import REGION
 from infra.local.state.saved import SavedData
 
@@ -31,12 +31,13 @@ def clean_environment() -> None:
 class Emulator:
     def __init__(self, mail_sink: Sink, ses_max_send_rate: float,
                  s3_event: Callable[[str, dict[str, Any]], bool], saved: SavedData, *,
-                 geocoder_down: bool = False) -> None:
+                 geocoder_down: bool = False, forget_user: Callable[[str], None] = lambda username: None) -> None:
         """``mail_sink`` records each email sent; ``s3_event(queue, body)`` takes an S3 notification over
         (True) or leaves it to moto (False); ``saved`` keeps the data written through the emulator;
-        ``geocoder_down`` makes Location Service's ``Geocode`` fail (``aws/places.py``)."""
+        ``geocoder_down`` makes Location Service's ``Geocode`` fail (``aws/places.py``); ``forget_user`` is
+        what Cognito's ``AdminDeleteUser`` does here (``aws/cognito_hook.py``)."""
         self._mail_sink, self._rate, self._s3_event, self._saved = mail_sink, ses_max_send_rate, s3_event, saved
-        self._geocoder_down = geocoder_down
+        self._geocoder_down, self._forget_user = geocoder_down, forget_user
         self.endpoint = ""
         self._server: Any = None
 
@@ -55,6 +56,7 @@ class Emulator:
         s3_hook.install(self._s3_event)
         places.install()  # Location Service's Geocode, offline
         places.set_down(self._geocoder_down)
+        cognito_hook.install(self._forget_user)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
         host, port = self._server.get_host_and_port()
