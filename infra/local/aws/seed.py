@@ -24,6 +24,10 @@ DEMO_USERS = {
 SOLD_LEED = "3f2b9c1d4e5a46f7a8b9c0d1e2f3a4b5"  # alice's, bought by bob
 PHOTO_LEED, PHOTO_KEY = "de300000000000000000000000000001", "de3a0000000000000000000000000001.png"
 WITHDRAWN_LEED = "3f2b9c1d4e5a46f7a8b9c0d1e2f3a4b6"  # alice's, withdrawn
+REPORTED_LEED = "de300000000000000000000000000002"  # alice's dj leed, reported once by bob
+# Accounts whose erasure was asked for (``shared.erasure``): hugo's not yet run, ivan's done and not yet
+# confirmed by email; the console events ``eraseAccount`` and ``confirmErasure`` name them.
+ERASING, ERASED = "hugo", "ivan"
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,20 @@ def _leed_items(demo: DemoLeed, seller: str, now: datetime) -> list[dict[str, An
     return [leed, *items]
 
 
+def _reports_and_erasures(now: str) -> list[dict[str, Any]]:
+    """bob's report of the dj leed (its count moved by it), and the two erasure requests."""
+    from shared import db, erasure, reports
+
+    report = {**reports.report_key(REPORTED_LEED, "bob"), "leed_id": REPORTED_LEED, "reporter": "bob",
+              "reason": "The phone number in the details does not answer.", "created_at": now}
+    items: list[dict[str, Any]] = [report]
+    for username, done in ((ERASING, None), (ERASED, now)):
+        items.append({**erasure.erasure_key(username), "username": username, "email": f"{username}@{DEMO_DOMAIN}",
+                      "requested_at": now, "done_at": done})
+        items.append({**db.profile_key(username), "erased_at": now})
+    return items
+
+
 def _counters(now: str) -> list[dict[str, Any]]:
     """Trade counters and user stats as bookkeeping would have left them after the demo leeds' events."""
     from shared import db
@@ -179,7 +197,10 @@ def demo_data(dynamodb: Any, table: str, s3: Any, upload_bucket: str | None) -> 
             profiles[user].update(counts)
     if upload_bucket:
         items.append(_attachment(now))
+    items += _reports_and_erasures(now.isoformat())
     for item in items:
+        if item.get("id") == REPORTED_LEED and item.get("sk") == "LEED":
+            item["report_count"] = 1
         dynamodb.put_item(TableName=table, Item=db.to_ddb(item))
     if upload_bucket:
         s3.put_object(Bucket=upload_bucket, Key=uploads.s3_key(PHOTO_LEED, PHOTO_KEY), Body=_photo(),
