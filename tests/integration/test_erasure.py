@@ -120,3 +120,21 @@ def test_an_interrupted_erasure_finishes_on_retry(world, invocations, lambda_con
     assert [i["sk"] for i in all_items() if i["pk"] == "USER#sally"] == ["PROFILE"]
     assert db.get(erasure.erasure_key("sally"))["done_at"]
     assert len(invocations.events("confirmErasure")) == 1
+
+
+def test_an_erasure_request_whose_invoke_failed_is_fired_by_the_sweeper(invocations, lambda_context):
+    from datetime import UTC, datetime, timedelta
+
+    from controllers import outbox_sweeper
+
+    invocations.fail = True
+    assert call(delete_account, "DELETE", "/users/me", lambda_context, user="sally").status == 202
+    invocations.fail = False
+    assert invocations.events("eraseAccount") == []
+
+    schedule = {"time": (datetime.now(UTC) + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    assert outbox_sweeper.handler(schedule, lambda_context) == {"delivered": 1}
+
+    [event] = invocations.events("eraseAccount")
+    assert event["username"] == "sally"
+    assert [c["FunctionName"] for c in invocations.calls] == ["AccountController"]
