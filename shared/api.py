@@ -174,7 +174,10 @@ def caller(router: Router | APIGatewayRestResolver) -> Caller:
     email = claims.get("email") or ""
     # Cognito's ID token says "true"/"false" (a string in the authorizer's claims); absent counts as unverified.
     verified = str(claims.get("email_verified", "")).lower() == "true"
-    users.ensure_profile(username, email, verified=verified)
+    try:
+        users.ensure_profile(username, email, verified=verified)
+    except users.AccountErased as exc:  # in AWS the ID token outlives AdminDeleteUser until it expires
+        raise Unauthorized("This account has been deleted.") from exc
     return Caller(username=username, email=email, email_verified=verified)
 
 

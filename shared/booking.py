@@ -5,6 +5,8 @@ A leed that is for sale or sold holds its slot (an item keyed by ``db.booking_ke
 Withdrawing a leed deletes its slot.
 
 Normalisation (contract: "case, spacing and punctuation ignored"):
+- place: the address geocoded by Amazon Location Service (``shared.places``), so two spellings of one address
+  are one place; where geocoding finds nothing or fails, the normalised address text below.
 - address: Unicode NFKC, case-folded, every character that is not a letter, a digit or a combining mark
   dropped, so ``"12 Main St."`` and ``"12  main st"`` are one place (marks are kept: in Devanagari and other
   scripts a vowel sign is what tells two street names apart). Abbreviations (St/Street) are not expanded: the
@@ -18,7 +20,6 @@ Normalisation (contract: "case, spacing and punctuation ignored"):
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from datetime import datetime
 
@@ -34,7 +35,7 @@ def zip5(zip_code: str) -> str:
     return zip_code.strip()[:5]
 
 
-def slot(trade: str, start: datetime, address: str, zip_code: str) -> str:
-    """The slot id, e.g. ``dj#2026-12-31#12345#<sha256 of "12mainst">``."""
-    place = hashlib.sha256(normalise_address(address).encode()).hexdigest()
-    return f"{trade}#{start.date().isoformat()}#{zip5(zip_code)}#{place}"
+def slot(trade: str, start: datetime, place_key: str, zip_code: str) -> str:
+    """The slot id, e.g. ``dj#2026-12-31#12345#<place key>``: the key of the geocoded place, or of the
+    address's normalised text where geocoding found nothing (``shared.places``)."""
+    return f"{trade}#{start.date().isoformat()}#{zip5(zip_code)}#{place_key}"

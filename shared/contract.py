@@ -57,6 +57,13 @@ class LeedPage(_View):
     next: str | None
 
 
+class MyLeedPage(_View):
+    """``GET /users/me/leeds``: the caller's own leeds, so the full view."""
+
+    items: list[FullLeed]
+    next: str | None
+
+
 class Trade(_View):
     name: str
     label: str
@@ -137,7 +144,8 @@ def request_examples(now: datetime | None = None) -> dict[str, dict[str, Any]]:
 
 
 HTML_PAGE = "text/html"  # the unsubscribe link lands on a page, opened in a browser
-MODELS = (Error, TradeList, Profile, NotificationPage, LeedPage, FullLeed, PublicLeed, NewUpload, AttachmentList)
+MODELS = (Error, TradeList, Profile, NotificationPage, LeedPage, FullLeed, PublicLeed, NewUpload, AttachmentList,
+          MyLeedPage)
 
 
 def answers(status: int, model: Any = None, *errors: int, media_type: str = "application/json",

@@ -6,6 +6,8 @@ Single-table design (``infra/template.yaml``: ``LeedzTable``, keys ``pk``/``sk``
 | item | pk | sk | gsi1pk / gsi1sk |
 | --- | --- | --- | --- |
 | leed | ``LEED#{id}`` | ``LEED`` | ``FORSALE#{trade}`` / ``{start UTC}#{id}``, only while for sale |
+| report (``shared/reports.py``) | ``LEED#{id}`` | ``REPORT#{username}`` | |
+| ZIP point cache (``shared/places.py``) | ``ZIPPOINT#{zip5}`` | ``ZIPPOINT`` | |
 | attachment (one of ten slots) | ``LEED#{id}`` | ``ATT#{slot}`` | |
 | booking slot (``shared/booking.py``) | ``BOOKING#{trade}#{date}#{zip5}#{sha256 of address}`` | ``BOOKING`` | |
 | profile + user stats | ``USER#{username}`` | ``PROFILE`` | |
@@ -17,6 +19,10 @@ Single-table design (``infra/template.yaml``: ``LeedzTable``, keys ``pk``/``sk``
 | outbox | ``OUTBOX#{id}`` | ``OUTBOX`` | ``OUTBOX`` / ``{created_at}`` |
 | idempotency record (``shared/idempotent.py``, TTL) | ``ONCE#{leed_id}`` | the effect's key | |
 | unsubscribe signing key (``shared/unsubscribe.py``) | ``CONFIG#unsubscribe-key`` | ``CONFIG`` | |
+
+A leed also holds the keys of three more sparse indexes: ``gsi2`` ``NEAR#{trade}#{geohash 3}`` /
+``{geohash 9}#{id}`` while for sale and placed (``shared/leed_places.py``); ``gsi3`` ``SELLER#{user}`` /
+``{created_at}#{id}`` and ``gsi4`` ``BUYER#{user}`` / ``{sold_at}#{id}`` once sold (``shared/my_leeds.py``).
 
 Every multi-item change is one ``TransactWriteItems`` with conditions, so concurrency is correct by
 construction. We use the low-level client (not the resource API) because transactions only exist there.

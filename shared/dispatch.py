@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared import clients, config
 
@@ -21,7 +21,12 @@ CONTROLLER_OF: dict[str, str] = {
     "recordSale": "bookkeeping",
     "recordWithdrawal": "bookkeeping",
     "leedSold": "notification",
+    "reportLeed": "email",
+    "confirmErasure": "email",
+    "eraseAccount": "account",
 }
+# Functions about an account rather than a leed: they carry ``username`` instead of ``leed_id``.
+ACCOUNT_FUNCTIONS = {"eraseAccount", "confirmErasure"}
 
 
 class UnknownFunction(KeyError):
@@ -37,9 +42,18 @@ class ControllerEvent(BaseModel):
 
     function: str
     correlation_id: str = Field(min_length=1)
-    leed_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    leed_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
+    username: str | None = Field(default=None, min_length=1, max_length=128)  # the reporter; the erased user
     batch: int = Field(default=0, ge=0)
     start: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _names_its_subject(self) -> ControllerEvent:
+        if self.function in ACCOUNT_FUNCTIONS and not self.username:
+            raise ValueError(f"{self.function} needs the username")
+        if self.function not in ACCOUNT_FUNCTIONS and not self.leed_id:
+            raise ValueError(f"{self.function} needs the leed_id")
+        return self
 
     @field_validator("function")
     @classmethod

@@ -88,6 +88,29 @@ class NewLeed(BaseModel):
         return self
 
 
+class LeedChange(BaseModel):
+    """Body of ``PATCH /leeds/{id}``: any of the fields a seller may correct, each as ``NewLeed`` checks it
+    (the merged leed is checked again as a whole: a new start must still come before the old end)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: DisplayText | None = Field(default=None, min_length=1, max_length=120, strict=True)
+    details: MultiLineText | None = Field(default=None, max_length=2000, strict=True)
+    price_cents: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
+    start: IsoTime | None = None
+    end: IsoTime | None = None
+    location: Location | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> LeedChange:
+        if not self.model_fields_set:
+            raise ValueError("name at least one field to change")
+        for name in self.model_fields_set:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
 PUBLIC_FIELDS = ("id", "trade", "title", "start", "end", "zip", "price_cents", "seller", "status", "created_at")
 
 

@@ -14,11 +14,13 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from shared import booking, db, dispatch, outbox, quotas
+from shared import booking, db, dispatch, leed_places, outbox, places, quotas
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.leed_models import NewLeed, full_view, view_for
 
 FOR_SALE, SOLD, WITHDRAWN = "for_sale", "sold", "withdrawn"
+# The index keys a leed holds only while it can be bought (by start; near a place): REMOVEd together.
+OFF_SALE = "gsi1pk, gsi1sk, gsi2pk, gsi2sk"
 
 
 def for_sale_sort_key(start: datetime, leed_id: str) -> str:
@@ -37,9 +39,12 @@ def _commit(writes: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
     outbox.release(outbox_id, events)
 
 
-def new_leed_items(leed_id: str, new: NewLeed, seller: str, now: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The items a post writes: the leed, for sale, and its booking slot (the local stack's demo data too)."""
-    slot = booking.slot(new.trade, new.start, new.location.address, new.location.zip)
+def new_leed_items(leed_id: str, new: NewLeed, seller: str, now: str,
+                   place: places.Place | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The items a post writes: the leed, for sale, and its booking slot (the local stack's demo data too).
+    ``place`` is the geocoded address (``places.locate``); None stands for the address text."""
+    place = place or places.text_place(new.location.address)
+    slot = booking.slot(new.trade, new.start, place.key, new.location.zip)
     item = {
         **db.leed_key(leed_id),
         "id": leed_id, "trade": new.trade, "title": new.title,
@@ -48,13 +53,16 @@ def new_leed_items(leed_id: str, new: NewLeed, seller: str, now: str) -> tuple[d
         "price_cents": new.price_cents, "details": new.details,
         "seller": seller, "status": FOR_SALE, "created_at": now, "slot": slot,
         "gsi1pk": f"FORSALE#{new.trade}", "gsi1sk": for_sale_sort_key(new.start, leed_id),
+        **leed_places.place_fields(new.trade, leed_id, place),
+        "gsi3pk": f"SELLER#{seller}", "gsi3sk": f"{now}#{leed_id}",  # the seller's leeds (shared/my_leeds.py)
     }
     return item, {**db.booking_key(slot), "leed_id": leed_id, "trade": new.trade, "created_at": now}
 
 
 def add_leed(new: NewLeed, seller: str, correlation_id: str) -> dict[str, Any]:
     leed_id = uuid.uuid4().hex
-    item, slot_item = new_leed_items(leed_id, new, seller, _now())
+    place = places.locate(new.location.address, new.location.zip)  # before the write, as the Leedz paper does
+    item, slot_item = new_leed_items(leed_id, new, seller, _now(), place)
     events = [dispatch.event(name, correlation_id, leed_id=leed_id) for name in ("notifyUsers", "recordPost")]
     quota = quotas.charge(seller, "post")  # counted with the post, so a refused post counts nothing
     writes = [
@@ -103,10 +111,12 @@ def buy_leed(leed_id: str, buyer: str, correlation_id: str) -> dict[str, Any]:
     sold_at = _now()
     update = {"Update": {
         "Key": db.to_ddb(db.leed_key(leed_id)),
-        "UpdateExpression": "SET #status = :sold, buyer = :buyer, sold_at = :now REMOVE gsi1pk, gsi1sk",
+        "UpdateExpression": ("SET #status = :sold, buyer = :buyer, sold_at = :now, gsi4pk = :bought, gsi4sk = :when "
+                             f"REMOVE {OFF_SALE}"),
         "ConditionExpression": "#status = :for_sale AND seller <> :buyer",
         "ExpressionAttributeNames": {"#status": "status"},
-        "ExpressionAttributeValues": db.values(sold=SOLD, buyer=buyer, now=sold_at, for_sale=FOR_SALE),
+        "ExpressionAttributeValues": db.values(sold=SOLD, buyer=buyer, now=sold_at, for_sale=FOR_SALE,
+                                               bought=f"BUYER#{buyer}", when=f"{sold_at}#{leed_id}"),
     }}
     events = [dispatch.event(name, correlation_id, leed_id=leed_id)
               for name in ("sendSaleReceipts", "recordSale", "leedSold")]
@@ -121,7 +131,7 @@ def buy_leed(leed_id: str, buyer: str, correlation_id: str) -> dict[str, Any]:
         if exc.failed(1):
             raise quota.refused from exc
         raise
-    for key in ("gsi1pk", "gsi1sk"):
+    for key in OFF_SALE.split(", "):
         item.pop(key, None)
     return full_view({**item, "status": SOLD, "buyer": buyer, "sold_at": sold_at})
 
@@ -141,7 +151,7 @@ def withdraw_leed(leed_id: str, seller: str, correlation_id: str) -> None:
         return
     update = {"Update": {
         "Key": db.to_ddb(db.leed_key(leed_id)),
-        "UpdateExpression": "SET #status = :withdrawn, withdrawn_at = :now REMOVE gsi1pk, gsi1sk",
+        "UpdateExpression": f"SET #status = :withdrawn, withdrawn_at = :now REMOVE {OFF_SALE}",
         "ConditionExpression": "#status = :for_sale AND seller = :me",
         "ExpressionAttributeNames": {"#status": "status"},
         "ExpressionAttributeValues": db.values(withdrawn=WITHDRAWN, now=_now(), for_sale=FOR_SALE, me=seller),

@@ -13,7 +13,9 @@ import re
 import uuid
 from typing import Any
 
-from shared import base64url, db, effects
+from botocore.exceptions import ClientError
+
+from shared import base64url, clients, db, effects
 from shared.errors import LeedMissing, ValidationFailed
 from shared.formatting import dollars
 from shared.users import display_name
@@ -34,19 +36,41 @@ def _note(username: str, kind: str, leed_id: str, message: str, created_at: str)
     return {"Put": {"Item": db.to_ddb(item), "ConditionExpression": "attribute_not_exists(pk)"}}
 
 
+def _messages(leed: dict[str, Any], seller_name: str, buyer_name: str) -> dict[str, str]:
+    """The text of each sale notification, by its kind (``leed_sold`` for the seller, ``leed_bought``)."""
+    title, price = leed["title"], dollars(leed["price_cents"])
+    return {"leed_sold": f"Your leed “{title}” was bought by {buyer_name} for {price}.",
+            "leed_bought": f"You bought “{title}” from {seller_name} for {price}."}
+
+
 def leed_sold(leed_id: str) -> bool:
     """Tell the seller who bought their leed and the buyer what they bought; False if already done."""
     leed = db.get(db.leed_key(leed_id), consistent=True)
     if leed is None or leed.get("status") != "sold":
         raise LeedMissing(f"leed {leed_id} is not a sold leed")  # never normal: retry, then the failure queue
-    title, price, sold_at = leed["title"], dollars(leed["price_cents"]), leed["sold_at"]
-    seller, buyer = leed["seller"], leed["buyer"]
+    seller, buyer, sold_at = leed["seller"], leed["buyer"], leed["sold_at"]
+    text = _messages(leed, display_name(seller), display_name(buyer))
     return effects.once("leedSold", leed_id, [
-        _note(seller, "leed_sold", leed_id,
-              f"Your leed “{title}” was bought by {display_name(buyer)} for {price}.", sold_at),
-        _note(buyer, "leed_bought", leed_id,
-              f"You bought “{title}” from {display_name(seller)} for {price}.", sold_at),
+        _note(seller, "leed_sold", leed_id, text["leed_sold"], sold_at),
+        _note(buyer, "leed_bought", leed_id, text["leed_bought"], sold_at),
     ])
+
+
+def rename_party(leed: dict[str, Any], role: str, shown_as: str) -> None:
+    """The other party's sale notification names the ``role`` ("seller" or "buyer") ``shown_as`` from now on
+    (an account erased). Its key follows from the leed, so no search; a note not written yet is left alone
+    (``leed_sold`` reads the renamed leed when it runs)."""
+    kind, other = ("leed_bought", leed["buyer"]) if role == "seller" else ("leed_sold", leed["seller"])
+    names = {"seller": display_name(leed["seller"]), "buyer": display_name(leed["buyer"]), role: shown_as}
+    key = db.notification_key(other, leed["sold_at"], note_id(leed["id"], kind))
+    try:
+        clients.dynamodb().update_item(
+            TableName=db.table(), Key=db.to_ddb(key), UpdateExpression="SET message = :message",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues=db.values(message=_messages(leed, names["seller"], names["buyer"])[kind]))
+    except ClientError as exc:
+        if not db.is_condition_failure(exc):
+            raise
 
 
 def _encode(sk: str) -> str:

@@ -5,9 +5,11 @@ missing counter is 0), so ``GET /users/me`` is one Query over the user's partiti
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared import clients, db, subscriptions, suppression, warm_caches
@@ -15,35 +17,54 @@ from shared.text import DisplayText
 
 STATS = ("posted", "sold", "bought", "earned_cents", "spent_cents")
 
-# Usernames whose profile this warm container has already ensured: saves a write on every later request.
-_ensured: set[tuple[str, str]] = set()
+# Usernames whose profile this warm container has ensured, and when: saves a write on most later requests.
+# Entries last ENSURED_SECONDS, so an account erased meanwhile (``shared.erasure``) is refused here too soon.
+_ensured: dict[tuple[str, str], float] = {}
+ENSURED_SECONDS = 60.0
+
+
+class AccountErased(Exception):
+    """The profile is an erased account's tombstone: its tokens no longer open anything."""
 
 
 def ensure_profile(username: str, email: str, *, verified: bool = True) -> None:
     """Create the profile if missing (one idempotent UpdateItem); refresh the email from the claims, and
     when it changed, on the user's subscriptions too (the email fan-out reads it from there). An unverified
-    email (issue 18) never replaces the stored one: only a verified address is ever mailed."""
-    if (username, email) in _ensured:
+    email (issue 18) never replaces the stored one: only a verified address is ever mailed. Raises
+    ``AccountErased`` for an erased account (its tombstone has ``erased_at``)."""
+    if time.monotonic() - _ensured.get((username, email), -ENSURED_SECONDS) < ENSURED_SECONDS:
         return
     email_value = ":email" if verified else "if_not_exists(email, :empty)"
-    resp = clients.dynamodb().update_item(
-        TableName=db.table(),
-        Key=db.to_ddb(db.profile_key(username)),
-        UpdateExpression=(
-            f"SET username = :username, email = {email_value}, #name = if_not_exists(#name, :username), "
-            "created_at = if_not_exists(created_at, :now)"
-        ),
-        ExpressionAttributeNames={"#name": "name"},
-        ExpressionAttributeValues=db.values(username=username, now=datetime.now(UTC).isoformat(),
-                                            **({"email": email} if verified else {"empty": ""})),
-        ReturnValues="ALL_OLD",
-    )
+    try:
+        resp = clients.dynamodb().update_item(
+            TableName=db.table(),
+            Key=db.to_ddb(db.profile_key(username)),
+            UpdateExpression=(
+                f"SET username = :username, email = {email_value}, #name = if_not_exists(#name, :username), "
+                "created_at = if_not_exists(created_at, :now)"
+            ),
+            ConditionExpression="attribute_not_exists(erased_at)",
+            ExpressionAttributeNames={"#name": "name"},
+            ExpressionAttributeValues=db.values(username=username, now=datetime.now(UTC).isoformat(),
+                                                **({"email": email} if verified else {"empty": ""})),
+            ReturnValues="ALL_OLD",
+        )
+    except ClientError as exc:
+        if db.is_condition_failure(exc):
+            raise AccountErased(username) from exc
+        raise
     if not verified:
         return
     old = db.from_ddb(resp.get("Attributes"))
     if old and old.get("email") != email:
         subscriptions.refresh_contact(username, email, old.get("name") or username)
-    _ensured.add((username, email))
+    _ensured[(username, email)] = time.monotonic()
+
+
+def forget(username: str) -> None:
+    """This container ensures ``username``'s profile again on their next request (their account was erased)."""
+    for key in [k for k in _ensured if k[0] == username]:
+        _ensured.pop(key, None)
 
 
 def get_profile_item(username: str) -> dict[str, Any] | None:

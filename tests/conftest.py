@@ -37,6 +37,7 @@ _TEST_ENV = {
     "EMAIL_CONTROLLER": "EmailController",
     "BOOKKEEPING_CONTROLLER": "BookkeepingController",
     "NOTIFICATION_CONTROLLER": "NotificationController",
+    "ACCOUNT_CONTROLLER": "AccountController",
     "UPLOAD_BUCKET": "leedz-uploads-test",
     "OUTPUT_BUCKET": "leedz-thumbnails-test",
     "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
@@ -57,6 +58,10 @@ def env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 def aws(env: dict[str, str]) -> Iterator[None]:
     """moto with the template's table, the sender verified, the configuration set and the unsubscribe key, and
     no warm cache from an earlier test."""
+    from infra.local.aws import places
+
+    places.install()  # Location Service's Geocode answered offline, as the local stack does
+    places.set_down(False)
     with mock_aws():
         warm_caches.reset()
         cfn.create_tables(boto3.client("dynamodb"), {"LeedzTable": TABLE})

@@ -84,7 +84,8 @@ class LocalStack:
         self._ses_publish: Any = lambda sent: None
         self.emulator = Emulator(self.mailbox.record, settings.ses_max_send_rate,
                                  lambda queue, event: self._s3_route(queue, event), self.state.saved,
-                                 lambda sent: self._ses_publish(sent))
+                                 lambda sent: self._ses_publish(sent),
+                                 geocoder_down=settings.geocoder_down, forget_user=self._forget_user)
         self.restored: dict[str, int] = {}
         self.lambdas: LambdaService | None = None
         self._openapi: dict[str, Any] | None = None
@@ -198,7 +199,15 @@ class LocalStack:
         return Response(status, body, list(headers.items()))
 
     def verify_token(self, header: str | None) -> dict[str, Any] | None:
-        return self.tokens.verify(header)
+        """A valid token, unless its user was deleted (Cognito ``AdminDeleteUser``) after it was issued."""
+        claims = self.tokens.verify(header)
+        deleted = self.state.grants.get("deleted", str((claims or {}).get("cognito:username", "")))
+        issued = self.tokens.issued_at(header) if deleted else None
+        return None if deleted and (issued is None or issued <= deleted["at"]) else claims
+
+    def _forget_user(self, username: str) -> None:
+        self.state.grants.put("deleted", username, {"at": time.time()})
+        self.state.grants.forget_user("refresh", username)
 
     def issue_token(self, username: str, email: str, email_verified: bool = True) -> str:
         return self.tokens.issue(username, email, email_verified)

@@ -90,8 +90,17 @@ class JwtTokens(Tokens):
 
     def issue(self, username: str, email: str, email_verified: bool = True) -> str:
         """``POST /_local/token``'s token: the claims handlers read, as before, in the JWT shape."""
+        now = int(self._clock())
         return self.encode({"cognito:username": username, "email": email, "email_verified": email_verified,
-                            "exp": int(self._clock()) + TTL_SECONDS})
+                            "iat": now, "exp": now + TTL_SECONDS})
+    def issued_at(self, header: str | None) -> float | None:
+        """When a token that ``verify`` accepted was issued (its ``iat``), or None if it does not say."""
+        token = (header or "").removeprefix("Bearer ").strip()
+        try:
+            claims = json.loads(base64url.decode(token.split(".")[1])) if token.count(".") == 2 else {}
+        except ValueError:
+            return None
+        return float(claims["iat"]) if isinstance(claims, dict) and isinstance(claims.get("iat"), int) else None
 
     def verify(self, header: str | None) -> dict[str, Any] | None:
         token = (header or "").removeprefix("Bearer ").strip()

@@ -47,6 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LEEDZ_FRESH", "0", "`1` starts from the demo data, forgetting the saved state"),
     Setting("LEEDZ_RELOAD", "1", "`0` keeps workers on the code they started with (no reload on edit)"),
     Setting("LEEDZ_PREWARM", "1", "`0` starts no worker before its function's first invocation"),
+    Setting("LEEDZ_GEOCODER_DOWN", "0", "`1`: the emulated Location Service `Geocode` answers every call with "
+                                        "an internal error (posts fall back to the address text)"),
 )
 
 
@@ -78,6 +80,7 @@ class Settings:
     fresh: bool = False
     reload: bool = True
     prewarm: bool = True
+    geocoder_down: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -102,6 +105,7 @@ class Settings:
             fresh=env.get("LEEDZ_FRESH", "0") not in ("", "0"),
             reload=env.get("LEEDZ_RELOAD", "1") != "0",
             prewarm=env.get("LEEDZ_PREWARM", "1") != "0",
+            geocoder_down=env.get("LEEDZ_GEOCODER_DOWN", "0") not in ("", "0"),
         )
 
     def describe(self) -> dict[str, Any]:

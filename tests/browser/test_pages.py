@@ -35,11 +35,8 @@ def test_every_page_is_accessible_and_quiet(open_app):
     visit(seller, "/", "Browse leedz", "Pick a trade")
     visit(seller, "/?trade=magician", "Browse leedz", title)
     visit(seller, "/me", "Me", "My numbers")
-    # An API without GET /users/me/leeds (this branch's): its preflight fails as API Gateway's does for a
-    # resource it does not have, and the page says what it shows instead.
-    seller.expected_urls.append("/users/me/leeds")
-    visit(seller, "/me/leeds", "My leeds", title)
-    visit(seller, "/me/leeds?role=buyer", "My leeds", "Bought")
+    visit(seller, "/me/leeds", "My leeds", title)  # GET /users/me/leeds, across origins (CORS)
+    visit(seller, "/me/leeds?role=buyer", "My leeds", "You have not bought a leed yet.")
     visit(seller, "/notifications", "Notifications", "Refresh")
     visit(seller, "/no/such/page", "Page not found", "There is no page here")
 

@@ -38,6 +38,12 @@ def short_upload_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loc
 
 
 @pytest.fixture(scope="session")
+def geocoder_down_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """The real template with Location Service's ``Geocode`` failing on every call (an outage)."""
+    yield from _start(tmp_path_factory, LEEDZ_GEOCODER_DOWN="1", LEEDZ_PREWARM="0")
+
+
+@pytest.fixture(scope="session")
 def sample_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     """A stack running ``tests/e2e/sample_template.yaml`` (sample functions, an S3-triggered one)."""
     yield from _start(tmp_path_factory, LEEDZ_TEMPLATE=str(ROOT / "tests/e2e/sample_template.yaml"),

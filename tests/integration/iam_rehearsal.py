@@ -65,7 +65,8 @@ def _arn(template: dict[str, Any], logical: str, names: dict[str, str]) -> str:
             "AWS::SQS::Queue": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}",
             "AWS::S3::Bucket": f"arn:aws:s3:::{name}",
             "AWS::DynamoDB::Table": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}",
-            "AWS::SNS::Topic": f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}"}[kind]
+            "AWS::SNS::Topic": f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}",
+            "AWS::Cognito::UserPool": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{name}"}[kind]
 
 
 def _ref(name: str, template: dict[str, Any], names: dict[str, str]) -> str:
@@ -189,6 +190,14 @@ def _queried_partition(params: dict[str, Any]) -> frozenset[str] | None:
     return None
 
 
+# The resource of a call, by service, where it is not "*": the Places v2 API acts on AWS's own provider; a
+# Cognito admin call on the user pool it names.
+RESOURCE_OF: dict[str, Any] = {
+    "geo-places": lambda params: f"arn:aws:geo-places:{REGION}::provider/default",
+    "cognito-idp": lambda params: f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{params['UserPoolId']}",
+}
+
+
 def required(prefix: str, operation: str, params: dict[str, Any]) -> list[tuple[str, str]]:
     """The (IAM action, resource ARN) pairs IAM checks for one API call."""
     table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/"
@@ -216,7 +225,7 @@ def required(prefix: str, operation: str, params: dict[str, Any]) -> list[tuple[
         return _ses(action, params)
     if prefix == "secretsmanager":  # the secret as the function's environment names it (an ARN on AWS)
         return [(action, params["SecretId"])]
-    return [(action, "*")]
+    return [(action, RESOURCE_OF[prefix](params) if prefix in RESOURCE_OF else "*")]
 
 
 def _ses(action: str, params: dict[str, Any]) -> list[tuple[str, str]]:

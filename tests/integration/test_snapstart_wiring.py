@@ -20,7 +20,7 @@ def region(monkeypatch):
 def test_every_api_function_and_only_those_publish_an_alias_with_snapstart():
     template = cfn.load()
     assert template["Parameters"]["ApiSnapStart"]["Default"] == "PublishedVersions"
-    assert len(api_functions()) == 15
+    assert len(api_functions()) == 19
     for name, props in cfn.resources("AWS::Serverless::Function").items():
         if name in api_functions():
             assert props["AutoPublishAlias"] == "live", name

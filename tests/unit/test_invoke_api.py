@@ -64,8 +64,8 @@ def test_log_tail_is_the_last_4_kb_and_says_the_error():
 
 def test_qualifiers_latest_and_the_template_alias(ok_stack):
     api = InvokeApi(ok_stack)
-    [aliased] = [fn for fn in ok_stack.functions.values() if fn.alias]
-    assert aliased.alias == "live"  # WebAppDeployFunction's AutoPublishAlias
+    aliased = next(fn for fn in ok_stack.functions.values() if fn.alias)
+    assert aliased.alias == "live"  # the API functions' AutoPublishAlias (SnapStart), and WebAppDeployFunction's
     for target in (INVOKE.format("EmailController") + "?Qualifier=%24LATEST",
                    INVOKE.format("EmailController%3A%24LATEST"),
                    INVOKE.format(aliased.name) + "?Qualifier=live", INVOKE.format(f"{aliased.name}:live")):

@@ -148,3 +148,11 @@ def test_the_emulator_serves_motos_wsgi_app_itself():
 
     assert callable(DomainDispatcherApplication(create_backend_app))
     assert issubclass(MotoRequestHandler, WSGIRequestHandler)
+
+
+def test_request_dispatch_for_places_and_cognito():
+    from moto.core.botocore_stubber import BotocoreStubber
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    assert _params(BotocoreStubber.process_request) == ["self", "request"]  # places (in-process moto)
+    assert _params(DomainDispatcherApplication.__call__) == ["self", "environ", "start_response"]  # places, cognito

@@ -266,7 +266,7 @@ def test_cors_preflight_from_the_template():
     assert cors_preflight(_with_origin("http://127.0.0.1:3002")) == {
         "Access-Control-Allow-Origin": "http://127.0.0.1:3002",
         "Access-Control-Allow-Headers": "Authorization,Content-Type",
-        "Access-Control-Allow-Methods": "GET,POST,PUT,DELETE,OPTIONS", "Access-Control-Max-Age": "600"}
+        "Access-Control-Allow-Methods": "GET,POST,PUT,PATCH,DELETE,OPTIONS", "Access-Control-Max-Age": "600"}
 
 
 def test_allowed_origin_defaults_to_the_distribution_and_names_the_app_everywhere():

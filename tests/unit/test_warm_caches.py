@@ -8,7 +8,7 @@ from shared import clients, mail, rendering, ses_templates, unsubscribe, users, 
 def test_reset_forgets_every_warm_cache():
     clients.client("dynamodb")
     rendering.environment()
-    users._ensured.add(("alice", "alice@example.com"))
+    users._ensured[("alice", "alice@example.com")] = 0.0
     mail._quota.update(rate=14.0, at=0.0)
     unsubscribe._keys["v1"] = b"key"
     ses_templates._ensured["new_leed"] = "leedz-new-leed-v-0"

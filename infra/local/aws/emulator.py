@@ -15,9 +15,11 @@ from typing import Any
 
 from infra.local import guard
 from infra.local.aws import (
+    cognito_hook,
     ddb_lock,
     ddb_serialize,
     durable,
+    places,
     query_index,
     s3_hook,
     s3post,
@@ -45,12 +47,16 @@ def clean_environment() -> None:
 class Emulator:
     def __init__(self, mail_sink: Sink, ses_max_send_rate: float,
                  s3_event: Callable[[str, dict[str, Any]], bool], saved: SavedData,
-                 ses_sent: Callable[[dict[str, Any]], None] | None = None) -> None:
+                 ses_sent: Callable[[dict[str, Any]], None] | None = None, *,
+                 geocoder_down: bool = False, forget_user: Callable[[str], None] = lambda username: None) -> None:
         """``mail_sink`` records each email sent; ``s3_event(queue, body)`` takes an S3 notification over
         (True) or leaves it to moto (False); ``saved`` keeps the data written through the emulator;
-        ``ses_sent`` hears of each SES v2 send through a configuration set (the local event publisher)."""
+        ``ses_sent`` hears of each SES v2 send through a configuration set (the local event publisher);
+        ``geocoder_down`` makes Location Service's ``Geocode`` fail (``aws/places.py``); ``forget_user`` is
+        what Cognito's ``AdminDeleteUser`` does here (``aws/cognito_hook.py``)."""
         self._mail_sink, self._rate, self._s3_event, self._saved = mail_sink, ses_max_send_rate, s3_event, saved
         self._ses_sent = ses_sent
+        self._geocoder_down, self._forget_user = geocoder_down, forget_user
         self.endpoint = ""
         self._server: Any = None
 
@@ -72,6 +78,9 @@ class Emulator:
         ses_quota.install(self._rate)  # after the capture: a refused send is never captured
         ses_render.install()
         s3_hook.install(self._s3_event)
+        places.install()  # Location Service's Geocode, offline
+        places.set_down(self._geocoder_down)
+        cognito_hook.install(self._forget_user)
         self._server = make_server("127.0.0.1", 0, guarded(DomainDispatcherApplication(create_backend_app)),
                                    threaded=True, request_handler=MotoRequestHandler)
         threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True).start()

@@ -24,6 +24,10 @@ DEMO_USERS = {
 SOLD_LEED = "3f2b9c1d4e5a46f7a8b9c0d1e2f3a4b5"  # alice's, bought by bob
 PHOTO_LEED, PHOTO_KEY = "de300000000000000000000000000001", "de3a0000000000000000000000000001.png"
 WITHDRAWN_LEED = "3f2b9c1d4e5a46f7a8b9c0d1e2f3a4b6"  # alice's, withdrawn
+REPORTED_LEED = "de300000000000000000000000000002"  # alice's dj leed, reported once by bob
+# Accounts whose erasure was asked for (``shared.erasure``): hugo's not yet run, ivan's done and not yet
+# confirmed by email; the console events ``eraseAccount`` and ``confirmErasure`` name them.
+ERASING, ERASED = "hugo", "ivan"
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,9 @@ def _users(now: str) -> list[dict[str, Any]]:
 
 def _leed_items(demo: DemoLeed, seller: str, now: datetime) -> list[dict[str, Any]]:
     """The leed (in its status), its booking slot while it holds one, its sale, and its bookkeeping markers."""
+    from infra.local.aws import places
     from shared import db, leeds
+    from shared import places as shared_places
     from shared.leed_models import NewLeed
 
     start = (now + timedelta(days=demo.days_ahead)).replace(hour=demo.hour, minute=0, second=0, microsecond=0)
@@ -83,14 +89,17 @@ def _leed_items(demo: DemoLeed, seller: str, now: datetime) -> list[dict[str, An
         "trade": demo.trade, "title": demo.title, "start": start.isoformat(),
         "end": (start + timedelta(hours=3)).isoformat(), "price_cents": demo.price_cents,
         "location": {"address": demo.address, "zip": demo.zip}, "details": demo.details})
-    leed, slot = leeds.new_leed_items(demo.id, new, seller, now.isoformat())
+    found = places.geocode({"QueryText": shared_places.query_text(demo.address, demo.zip)})["ResultItems"]
+    place = shared_places.from_result(found[0] if found else None)  # as POST /leeds would place it
+    leed, slot = leeds.new_leed_items(demo.id, new, seller, now.isoformat(), place)
     done = {"done_at": now.isoformat()}
     items = [{**db.effect_key("recordPost", demo.id), **done}]
     if demo.status != "for_sale":  # off the for-sale index, as a sale or a withdrawal leaves it
-        for key in ("gsi1pk", "gsi1sk"):
-            leed.pop(key)
+        for key in leeds.OFF_SALE.split(", "):
+            leed.pop(key, None)
     if demo.status == "sold":
-        leed.update(status=demo.status, buyer="bob", sold_at=now.isoformat())
+        leed.update(status=demo.status, buyer="bob", sold_at=now.isoformat(), gsi4pk="BUYER#bob",
+                    gsi4sk=f"{now.isoformat()}#{demo.id}")
         items += [slot, {**db.effect_key("recordSale", demo.id), **done},
                   {**db.sale_key(demo.id), "leed_id": demo.id, "trade": demo.trade, "seller": seller,
                    "buyer": "bob", "price_cents": demo.price_cents, "sold_at": now.isoformat()}]
@@ -100,6 +109,20 @@ def _leed_items(demo: DemoLeed, seller: str, now: datetime) -> list[dict[str, An
     else:
         items.append(slot)
     return [leed, *items]
+
+
+def _reports_and_erasures(now: str) -> list[dict[str, Any]]:
+    """bob's report of the dj leed (its count moved by it), and the two erasure requests."""
+    from shared import db, erasure, reports
+
+    report = {**reports.report_key(REPORTED_LEED, "bob"), "leed_id": REPORTED_LEED, "reporter": "bob",
+              "reason": "The phone number in the details does not answer.", "created_at": now}
+    items: list[dict[str, Any]] = [report]
+    for username, done in ((ERASING, None), (ERASED, now)):
+        items.append({**erasure.erasure_key(username), "username": username, "email": f"{username}@{DEMO_DOMAIN}",
+                      "requested_at": now, "done_at": done})
+        items.append({**db.profile_key(username), "erased_at": now})
+    return items
 
 
 def _counters(now: str) -> list[dict[str, Any]]:
@@ -174,7 +197,10 @@ def demo_data(dynamodb: Any, table: str, s3: Any, upload_bucket: str | None) -> 
             profiles[user].update(counts)
     if upload_bucket:
         items.append(_attachment(now))
+    items += _reports_and_erasures(now.isoformat())
     for item in items:
+        if item.get("id") == REPORTED_LEED and item.get("sk") == "LEED":
+            item["report_count"] = 1
         dynamodb.put_item(TableName=table, Item=db.to_ddb(item))
     if upload_bucket:
         s3.put_object(Bucket=upload_bucket, Key=uploads.s3_key(PHOTO_LEED, PHOTO_KEY), Body=_photo(),

@@ -27,3 +27,8 @@ class Grants:
             row = db.execute("SELECT value FROM grants WHERE kind = ? AND token = ?", (kind, token)).fetchone()
             db.execute("DELETE FROM grants WHERE kind = ? AND token = ?", (kind, token))
         return json.loads(row["value"]) if row else None
+
+    def forget_user(self, kind: str, username: str) -> None:
+        """Every grant of ``kind`` held for ``username`` dropped (their account was deleted)."""
+        self._store.execute("DELETE FROM grants WHERE kind = ? AND json_extract(value, '$.username') = ?",
+                            (kind, username))
