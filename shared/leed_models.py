@@ -88,11 +88,25 @@ class NewLeed(BaseModel):
         return self
 
 
+def _left_out_never_null(schema: dict[str, Any]) -> None:
+    """The document says what ``LeedChange`` accepts: a field may be left out, never sent as ``null`` (pydantic
+    writes ``X | None`` as "X or null"; the validator refuses null, so a client or fuzzer trusting the document
+    would be refused), and at least one must be there."""
+    schema["minProperties"] = 1
+    for prop in schema.get("properties", {}).values():
+        alternatives = [s for s in prop.get("anyOf", []) if s != {"type": "null"}]
+        if "anyOf" in prop and len(alternatives) == 1:
+            del prop["anyOf"]
+            prop.update(alternatives[0])
+        if prop.get("default", 0) is None:
+            del prop["default"]
+
+
 class LeedChange(BaseModel):
     """Body of ``PATCH /leeds/{id}``: any of the fields a seller may correct, each as ``NewLeed`` checks it
     (the merged leed is checked again as a whole: a new start must still come before the old end)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_left_out_never_null)
 
     title: DisplayText | None = Field(default=None, min_length=1, max_length=120, strict=True)
     details: MultiLineText | None = Field(default=None, max_length=2000, strict=True)

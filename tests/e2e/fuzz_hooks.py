@@ -34,6 +34,9 @@ UNKNOWN_ROUTE = gateway_answer(Resolver(cfn.load(), ""), "MISSING_AUTHENTICATION
 UNEXPRESSIBLE = {  # (field, message) of the rules OpenAPI cannot state
     ("cursor", "not a cursor this API issued"),
     ("cursor", "not a cursor this API issued for this trade"),
+    ("cursor", "not a cursor this API issued for this list"),
+    ("near", "not a known ZIP code"),  # a well-formed ZIP that no place has
+    ("radius_km", "needs near"),  # a parameter that depends on another
     ("body", "Value error, start must be in the future"),
     ("body", "Value error, start must be within 5 years"),
     ("body", "Value error, end must be after start"),
