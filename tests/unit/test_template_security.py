@@ -125,3 +125,21 @@ def test_tool_venvs_are_left_out_of_the_functions_code():
     venvs = [line.split(":=")[1].strip() for line in makefile.splitlines() if "VENV :=" in line]
     assert len(venvs) >= 3, venvs
     assert all(Path(v).parts[0] in {".venv", ".cache"} for v in venvs), venvs
+
+
+def test_no_function_holds_a_table_wide_dynamodb_policy_template():
+    """Issue 18.4: SAM's DynamoDB policy templates (DynamoDBCrudPolicy, DynamoDBReadPolicy, DynamoDBWritePolicy,
+    ...) grant their whole bundle on every item of the table, so a function added or changed later with one
+    could Scan every profile's email. Each function states the actions it calls instead, and every statement
+    on the table itself (not an index) is held to the partitions it touches by a ``dynamodb:LeadingKeys``
+    condition, as the deploy rehearsal (tests/integration/iam_rehearsal.py) evaluates it."""
+    for name, props in _resources("AWS::Serverless::Function").items():
+        for policy in props.get("Policies") or []:
+            templates = [key for key in policy if key.startswith("DynamoDB")] if isinstance(policy, dict) else []
+            assert not templates, f"{name}: {templates} grants the whole table; write the statements it needs"
+            for st in _statements(policy):
+                on_table = {"Fn::GetAtt": ["LeedzTable", "Arn"]} in _as_list(st.get("Resource"))
+                dynamodb = any(a.startswith("dynamodb:") for a in _as_list(st["Action"]))
+                if st["Effect"] == "Allow" and on_table and dynamodb:
+                    keys = (st.get("Condition") or {}).get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys")
+                    assert keys, f"{name}: {st['Action']} on the whole table, without dynamodb:LeadingKeys"
