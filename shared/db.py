@@ -9,16 +9,19 @@ Single-table design (``infra/template.yaml``: ``LeedzTable``, keys ``pk``/``sk``
 | report (``shared/reports.py``) | ``LEED#{id}`` | ``REPORT#{username}`` | |
 | ZIP point cache (``shared/places.py``) | ``ZIPPOINT#{zip5}`` | ``ZIPPOINT`` | |
 | attachment (one of ten slots) | ``LEED#{id}`` | ``ATT#{slot}`` | |
-| booking slot (``shared/booking.py``) | ``BOOKING#{trade}#{date}#{zip5}#{sha256 of address}`` | ``BOOKING`` | |
+| booking slot (``shared/booking.py``) | ``BOOKING#{trade}#{date}#{zip5}#{place key}`` | ``BOOKING`` | |
 | profile + user stats | ``USER#{username}`` | ``PROFILE`` | |
 | subscription | ``USER#{username}`` | ``SUB#{trade}`` | ``SUBS#{trade}`` / ``{username}`` |
 | notification | ``USER#{username}`` | ``NOTE#{created_at}#{id}`` | |
+| quota counter (``shared/quotas.py``, TTL) | ``USER#{username}`` | ``QUOTA#{kind}#{window start}`` | |
+| erasure record (``shared/erasure.py``) | ``ERASURE#{username}`` | ``ERASURE`` | |
+| address delivery status (``shared/suppression.py``) | ``EMAIL#{address}`` | ``STATUS`` | |
 | trade counters | ``TRADE#{trade}`` | ``STATS`` | |
 | sale (ledger) | ``SALE#{leed_id}`` | ``SALE`` | |
 | effect marker | ``DONE#{function}#{leed_id}`` | ``{part}`` | |
 | outbox | ``OUTBOX#{id}`` | ``OUTBOX`` | ``OUTBOX`` / ``{created_at}`` |
 | idempotency record (``shared/idempotent.py``, TTL) | ``ONCE#{leed_id}`` | the effect's key | |
-| unsubscribe signing key (``shared/unsubscribe.py``) | ``CONFIG#unsubscribe-key`` | ``CONFIG`` | |
+| the account's SES send schedule (``shared/send_pacing.py``) | ``CONFIG#ses-send-rate`` | ``CONFIG`` | |
 
 A leed also holds the keys of three more sparse indexes: ``gsi2`` ``NEAR#{trade}#{geohash 3}`` /
 ``{geohash 9}#{id}`` while for sale and placed (``shared/leed_places.py``); ``gsi3`` ``SELLER#{user}`` /
