@@ -73,6 +73,7 @@ export async function request(method, path, { body, query, auth = true } = {}) {
 export const get = (path, options) => request('GET', path, options);
 export const post = (path, body, options) => request('POST', path, { ...options, body });
 export const put = (path, body, options) => request('PUT', path, { ...options, body });
+export const patch = (path, body, options) => request('PATCH', path, { ...options, body });
 export const del = (path, options) => request('DELETE', path, options);
 
 let me = null;
@@ -80,6 +81,12 @@ let me = null;
 export function profile(refresh = false) {
   if (!me || refresh) me = get('/users/me').catch((error) => { me = null; throw error; });
   return me;
+}
+
+/** Sign out here and forget the profile (after the account's erasure is asked for). */
+export function forgetMe() {
+  me = null;
+  forgetToken();
 }
 
 /**

@@ -32,3 +32,10 @@ export function withOffset(local) {
   const pad = (n) => String(n).padStart(2, '0');
   return `${local.length === 16 ? `${local}:00` : local}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
+
+/** ISO 8601 as a datetime-local value ("2026-12-01T18:00") in this browser's zone: `withOffset`'s inverse. */
+export function localInput(iso) {
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

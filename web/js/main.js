@@ -8,7 +8,7 @@ import { ErrorMessage, Loading, Page } from './ui.js';
 import { Browse } from './pages/browse.js';
 import { Leed } from './pages/leed.js';
 import { PostLeed } from './pages/post.js';
-import { Me } from './pages/me.js';
+import { AccountDeleted, Me } from './pages/me.js';
 import { MyLeeds } from './pages/my_leeds.js';
 import { Notifications } from './pages/notifications.js';
 import { Unsubscribe } from './pages/unsubscribe.js';
@@ -68,6 +68,7 @@ function route(path, query) {
     case '/me': return html`<${SignedIn}><${Me} /><//>`;
     case '/me/leeds': return html`<${SignedIn}><${MyLeeds} query=${query} /><//>`;
     case '/notifications': return html`<${SignedIn}><${Notifications} /><//>`;
+    case '/account-deleted': return html`<${AccountDeleted} />`;
     case '/unsubscribe': return html`<${Unsubscribe} token=${query.get('token')} />`;
     case CALLBACK_PATH: return html`<${Callback} query=${query} />`;
     default: return html`<${NotFound} />`;

@@ -1,10 +1,12 @@
 // One leed (/leeds/{id}): the public view to anyone signed in, the full view (address, details, buyer) to its
-// seller and buyer; Buy for others, Withdraw for its seller, and its photos.
+// seller and buyer; Buy for others, Withdraw and Edit for its seller, Report for others, and its photos.
 import { html, useEffect, useState } from '../vendor.js';
 import { del, get, post, profile } from '../api.js';
 import { Confirm, ErrorMessage, Loading, Page, useLoad } from '../ui.js';
 import { price, span, STATUS, tradeLabel, rememberTrades } from '../format.js';
 import { Attachments } from './attachments.js';
+import { EditLeed } from './leed_edit.js';
+import { ReportLeed } from './leed_report.js';
 
 function Facts({ leed }) {
   const row = (term, value) => html`<div><dt>${term}</dt><dd>${value}</dd></div>`;
@@ -62,6 +64,8 @@ export function Leed({ id }) {
       ${leed.status !== 'for_sale' && html`<p class=${`status ${leed.status}`}>${STATUS[leed.status]}</p>`}
       <${Facts} leed=${leed} />
       <${Actions} leed=${leed} me=${me} onChange=${setLeed} />
+      ${leed.status === 'for_sale' && me.username === leed.seller && html`<${EditLeed} leed=${leed} onSaved=${setLeed} />`}
+      ${me.username !== leed.seller && html`<${ReportLeed} leedId=${leed.id} />`}
       <${Attachments} leedId=${leed.id} title=${leed.title} isSeller=${me.username === leed.seller} />`}
   <//>`;
 }

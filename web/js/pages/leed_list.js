@@ -16,8 +16,9 @@ export function LeedSummary({ leed }) {
   </li>`;
 }
 
-/** `fetchPage(cursor)` resolves to {items, next}; a change of `reset` starts again from the first page. */
-export function PagedLeeds({ fetchPage, reset, empty, label }) {
+/** `fetchPage(cursor)` resolves to {items, next}; a change of `reset` starts again from the first page.
+ * `onError(error or null)`, if given, takes a failure to show it elsewhere (beside a filter's field). */
+export function PagedLeeds({ fetchPage, reset, empty, label, onError }) {
   const [state, setState] = useState({ items: [], next: null, loading: true, error: null });
   const load = (cursor, items) => {
     setState((s) => ({ ...s, loading: true, error: null }));
@@ -27,11 +28,12 @@ export function PagedLeeds({ fetchPage, reset, empty, label }) {
     );
   };
   useEffect(() => load(null, []), [reset]);
+  useEffect(() => onError?.(state.error), [state.error]);
   const { items, next, loading, error } = state;
   return html`<div class="leed-list">
     ${items.length > 0 && html`<ul aria-label=${label}>${items.map((leed) => html`<${LeedSummary} key=${leed.id} leed=${leed} />`)}</ul>`}
     ${!loading && !error && items.length === 0 && html`<p class="empty">${empty}</p>`}
-    <${ErrorMessage} error=${error} />
+    ${!onError && html`<${ErrorMessage} error=${error} />`}
     ${loading ? html`<${Loading} what="Loading leedz" />`
       : next && html`<p><button type="button" onClick=${() => load(next, items)}>Show more</button></p>`}
   </div>`;

@@ -1,7 +1,9 @@
-// Me (/me): display name, the trades whose new leedz I get by email (toggles, saved at once), my numbers.
+// Me (/me): display name, the trades whose new leedz I get by email (toggles, saved at once), my numbers; why we
+// stopped emailing me (a bounce or a spam complaint), and deleting my account.
 import { html, useState } from '../vendor.js';
-import { del, get, profile, put } from '../api.js';
-import { ErrorMessage, Field, FormErrors, Loading, Page, useLoad } from '../ui.js';
+import { del, forgetMe, get, profile, put } from '../api.js';
+import { navigate } from '../router.js';
+import { Confirm, ErrorMessage, Field, FormErrors, Loading, Page, useLoad } from '../ui.js';
 import { price } from '../format.js';
 
 function NameForm({ me, onSaved }) {
@@ -59,6 +61,53 @@ function Stats({ stats }) {
   </dl>`;
 }
 
+// In the words of shared/ses_feedback.py MESSAGES (the notification the user also gets).
+const STOPPED = {
+  bounced: (address) => `Our emails to ${address} bounce (the address does not accept mail), so we stopped sending `
+    + 'them. Change your email address to get leedz emails again.',
+  complained: (address) => `An email from leedz to ${address} was reported as spam, so we stopped emailing that `
+    + 'address. Nothing more will be sent to it.',
+};
+
+function EmailStopped({ me }) {
+  const says = STOPPED[me.email_status];
+  if (!says) return null;
+  return html`<div class="alert note" role="status">
+    <p><strong>We stopped emailing you.</strong> ${says(me.email)}</p>
+  </div>`;
+}
+
+function DeleteAccount() {
+  const [state, setState] = useState({ busy: false, error: null });
+  const erase = async () => {
+    setState({ busy: true, error: null });
+    try {
+      await del('/users/me');
+    } catch (error) {
+      setState({ busy: false, error });
+      return false;
+    }
+    forgetMe(); // signed out here: the token names an account being erased
+    navigate('/account-deleted', { replace: true });
+  };
+  return html`<section class="delete-account" aria-labelledby="delete-heading">
+    <h2 id="delete-heading">Delete my account</h2>
+    <p>Your profile, subscriptions, notifications and photos are erased and your leedz for sale are withdrawn.
+      Leedz you sold or bought keep the sale, under a deleted user's name. This cannot be undone.</p>
+    <${ErrorMessage} error=${state.error} />
+    <${Confirm} label="Delete my account" danger busy=${state.busy} onConfirm=${erase}
+      question="Delete your account and everything in it for good?" confirmLabel="Yes, delete my account" />
+  </section>`;
+}
+
+export function AccountDeleted() {
+  return html`<${Page} title="Your account is being erased">
+    <p>We are erasing your profile, subscriptions, notifications and photos, and withdrawing your leedz for sale.
+      It takes a few minutes. You are signed out.</p>
+    <p><a href="/">Browse the leedz</a></p>
+  <//>`;
+}
+
 export function Me() {
   const loaded = useLoad(() => Promise.all([profile(true), get('/trades', { auth: false })]), []);
   const [me, setMe] = useState(null);
@@ -67,9 +116,11 @@ export function Me() {
     ${loaded.loading && html`<${Loading} what="Loading your profile" />`}
     <${ErrorMessage} error=${loaded.error} />
     ${current && html`
+      <${EmailStopped} me=${current} />
       <p>Username <strong>${current.username}</strong>, email <strong>${current.email}</strong>.</p>
       <${NameForm} me=${current} onSaved=${setMe} />
       <${Subscriptions} me=${current} trades=${loaded.data[1].items} />
-      <${Stats} stats=${current.stats} />`}
+      <${Stats} stats=${current.stats} />
+      <${DeleteAccount} />`}
   <//>`;
 }

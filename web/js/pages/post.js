@@ -4,23 +4,52 @@ import { html, useState } from '../vendor.js';
 import { get, post } from '../api.js';
 import { navigate } from '../router.js';
 import { Field, FormErrors, Loading, Page, useLoad } from '../ui.js';
-import { withOffset } from '../format.js';
+import { localInput, withOffset } from '../format.js';
 
-const FIELDS = ['trade', 'title', 'start', 'end', 'location.address', 'location.zip', 'price_cents', 'details'];
+export const FIELDS = ['trade', 'title', 'start', 'end', 'location.address', 'location.zip', 'price_cents', 'details'];
 
-/** The form as the API's body; a price that is not a number is sent as is, so the server's message explains. */
+/** A price in dollars as cents; one that is not a number is sent as is, so the server's message explains. */
+export function centsOf(dollars) {
+  const text = (dollars || '').trim();
+  return /^\d+(\.\d{1,2})?$/.test(text) ? Math.round(Number(text) * 100) : text;
+}
+
+/** The form as the API's body. */
 function bodyOf(form) {
-  const dollars = form.get('price_cents').trim();
-  const cents = /^\d+(\.\d{1,2})?$/.test(dollars) ? Math.round(Number(dollars) * 100) : dollars;
   return {
     trade: form.get('trade'),
     title: form.get('title'),
     start: withOffset(form.get('start')),
     end: withOffset(form.get('end')),
     location: { address: form.get('location.address'), zip: form.get('location.zip').trim() },
-    price_cents: cents,
+    price_cents: centsOf(form.get('price_cents')),
     details: form.get('details'),
   };
+}
+
+/** The fields of a leed but its trade, named by the API's paths; `leed` (a full view) fills them in to edit it. */
+export function LeedFields({ err, leed }) {
+  const value = (v) => (leed ? v : undefined);
+  return html`
+    <${Field} name="title" label="Title" required maxlength="120" hint="What the gig is, up to 120 characters."
+      defaultValue=${value(leed?.title)} error=${err('title')} />
+    <div class="row">
+      <${Field} name="start" label="Starts" type="datetime-local" required hint="In the future; your time zone."
+        defaultValue=${value(leed && localInput(leed.start))} error=${err('start')} />
+      <${Field} name="end" label="Ends" type="datetime-local" required hint="After the start, at most 24 hours later."
+        defaultValue=${value(leed && localInput(leed.end))} error=${err('end')} />
+    </div>
+    <${Field} name="location.address" label="Address" required maxlength="200" autocomplete="street-address"
+      hint="Only the buyer sees it." defaultValue=${value(leed?.location?.address)} error=${err('location.address')} />
+    <${Field} name="location.zip" label="ZIP code" required inputmode="numeric" autocomplete="postal-code"
+      hint="5 digits, or ZIP+4 (12345-6789). Shown to everyone." defaultValue=${value(leed?.location?.zip)}
+      error=${err('location.zip')} />
+    <${Field} name="price_cents" label="Price (US dollars)" required inputmode="decimal"
+      hint="What the buyer pays you, from 0 to 10,000.00." defaultValue=${value(leed && (leed.price_cents / 100).toFixed(2))}
+      error=${err('price_cents')} />
+    <${Field} as="textarea" name="details" label="Details" rows="5" maxlength="2000"
+      hint="Contact, timing, what the client wants: up to 2,000 characters, only the buyer sees them."
+      defaultValue=${value(leed?.details)} error=${err('details')} />`;
 }
 
 export function PostLeed() {
@@ -48,23 +77,7 @@ export function PostLeed() {
       <${Field} as="select" name="trade" label="Trade" required error=${err('trade')}>
         ${trades.data.map((t) => html`<option key=${t.name} value=${t.name} selected=${t.name === preset}>${t.label}</option>`)}
       <//>
-      <${Field} name="title" label="Title" required maxlength="120" hint="What the gig is, up to 120 characters."
-        error=${err('title')} />
-      <div class="row">
-        <${Field} name="start" label="Starts" type="datetime-local" required hint="In the future; your time zone."
-          error=${err('start')} />
-        <${Field} name="end" label="Ends" type="datetime-local" required hint="After the start, at most 24 hours later."
-          error=${err('end')} />
-      </div>
-      <${Field} name="location.address" label="Address" required maxlength="200" autocomplete="street-address"
-        hint="Only the buyer sees it." error=${err('location.address')} />
-      <${Field} name="location.zip" label="ZIP code" required inputmode="numeric" autocomplete="postal-code"
-        hint="5 digits, or ZIP+4 (12345-6789). Shown to everyone." error=${err('location.zip')} />
-      <${Field} name="price_cents" label="Price (US dollars)" required inputmode="decimal"
-        hint="What the buyer pays you, from 0 to 10,000.00." error=${err('price_cents')} />
-      <${Field} as="textarea" name="details" label="Details" rows="5" maxlength="2000"
-        hint="Contact, timing, what the client wants: up to 2,000 characters, only the buyer sees them."
-        error=${err('details')} />
+      <${LeedFields} err=${err} />
       <button type="submit" class="primary" disabled=${state.busy}>${state.busy ? 'Posting…' : 'Post the leed'}</button>
     </form>`}
   <//>`;
