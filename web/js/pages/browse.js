@@ -34,7 +34,7 @@ function Filters({ trade, query, error }) {
     <${Field} name="zip" label="ZIP code" inputmode="numeric" autocomplete="postal-code" value=${query.get('zip') || ''}
       error=${fieldError('zip')} />
     <${Field} name="near" label="Near ZIP" inputmode="numeric" autocomplete="postal-code"
-      hint="Leedz within the distance below of this ZIP code." value=${query.get('near') || ''} error=${fieldError('near')} />
+      hint="Only leedz within the distance (next) of this ZIP code." value=${query.get('near') || ''} error=${fieldError('near')} />
     <${Field} name="radius_km" label="Within (km)" type="number" min="1" max="200" inputmode="numeric"
       hint="1 to 200 km; 25 if left empty." value=${query.get('radius_km') || ''} error=${fieldError('radius_km')} />
     <button type="submit">Filter</button>

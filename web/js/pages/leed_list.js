@@ -24,7 +24,8 @@ export function PagedLeeds({ fetchPage, reset, empty, label, onError }) {
     setState((s) => ({ ...s, loading: true, error: null }));
     fetchPage(cursor).then(
       (page) => setState({ items: [...items, ...page.items], next: page.next, loading: false, error: null }),
-      (error) => setState((s) => ({ ...s, loading: false, error })),
+      // a refused first page shows no list: the one shown was for other filters
+      (error) => setState((s) => ({ ...s, items: cursor ? s.items : [], loading: false, error })),
     );
   };
   useEffect(() => load(null, []), [reset]);
