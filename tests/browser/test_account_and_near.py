@@ -46,6 +46,7 @@ def test_deleting_my_account_signs_me_out_and_erases_it(open_app, web_stack):
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()  # signed out here
     assert page.evaluate("() => sessionStorage.getItem('leedz.token')") is None
     app.assert_accessible()
+    app.snapshot("account-erased")
 
     assert web_stack.wait_idle(timeout=60)
     me = web_stack.get("/users/me", headers={"Authorization": f"Bearer {token}"})

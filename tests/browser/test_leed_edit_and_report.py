@@ -48,10 +48,11 @@ def test_the_seller_edits_a_leed_and_sees_422_and_409_as_on_the_post_form(open_a
     title.fill("Caricatures at a county fair")
     page.get_by_label("Address").fill(taken)  # the other leed's place, that day: a booking conflict
     page.get_by_role("button", name="Save changes").click()
-    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("already booked")
     expect(page.get_by_role("alert")).not_to_contain_text("Please correct")
     expect(page.get_by_label("Address")).to_have_value(taken)  # the form keeps what the seller typed
     seller.assert_accessible()
+    seller.snapshot("leed-edit-409")
 
 
 def test_another_person_reports_a_leed_once(open_app, web_stack):
