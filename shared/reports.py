@@ -11,7 +11,6 @@ with its link, still sees it. A count that moved under us is read again and retr
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,7 +27,7 @@ class Report(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: Annotated[MultiLineText, Field(min_length=1, max_length=500, strict=True)]
+    reason: MultiLineText = Field(min_length=1, max_length=500, strict=True)
 
 
 def report_key(leed_id: str, username: str) -> dict[str, str]:
