@@ -93,6 +93,7 @@ class JwtTokens(Tokens):
         now = int(self._clock())
         return self.encode({"cognito:username": username, "email": email, "email_verified": email_verified,
                             "iat": now, "exp": now + TTL_SECONDS})
+
     def issued_at(self, header: str | None) -> float | None:
         """When a token that ``verify`` accepted was issued (its ``iat``), or None if it does not say."""
         token = (header or "").removeprefix("Bearer ").strip()
