@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench scripts run from anywhere
 
-from infra.local.launch import local_stack
+from infra.local.launch import GENEROUS_QUOTAS, local_stack
 from tests.e2e.chaos_workload import check, run
 
 
@@ -40,7 +40,7 @@ def main() -> None:
     if args.buys + args.withdrawals > args.posts:
         parser.error("buys + withdrawals must not exceed posts")
     with local_stack(LEEDZ_FAULT_RATE=args.fault_rate, LEEDZ_DUPLICATE_RATE=args.duplicate_rate,
-                     LEEDZ_SEED=args.seed, LEEDZ_PREWARM="0") as stack:
+                     LEEDZ_SEED=args.seed, LEEDZ_PREWARM="0", LEEDZ_PARAMETERS=GENEROUS_QUOTAS) as stack:
         started = time.perf_counter()
         outcome = run(stack.api, subscribers=args.subscribers, posts=args.posts, buys=args.buys,
                       withdrawals=args.withdrawals)

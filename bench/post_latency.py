@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench scripts ru
 
 from seeding import leed_body, quiet_trades, seed_subscribers, shape_check
 
-from infra.local.launch import Running, local_stack
+from infra.local.launch import GENEROUS_QUOTAS, Running, local_stack
 
 FUNCTION = "AddLeedFunction"
 WARMUP = 5
@@ -130,7 +130,7 @@ def main() -> None:
                         help="LEEDZ_AWS_LATENCY_MS of the stack started: latency added to each AWS call")
     parser.add_argument("--url", help="a running stack's API (else one is started on free ports)")
     args = parser.parse_args()
-    with local_stack(args.url, LEEDZ_SES_MAX_SEND_RATE=args.send_rate,
+    with local_stack(args.url, LEEDZ_SES_MAX_SEND_RATE=args.send_rate, LEEDZ_PARAMETERS=GENEROUS_QUOTAS,
                      LEEDZ_AWS_LATENCY_MS=args.aws_latency_ms) as stack:
         print(f"LEEDZ_SES_MAX_SEND_RATE={args.send_rate if not args.url else '(the attached stack own)'}, "
               f"LEEDZ_AWS_LATENCY_MS={args.aws_latency_ms if not args.url else '(the attached stack own)'}")

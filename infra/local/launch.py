@@ -94,6 +94,11 @@ def _wait_healthy(api: str, proc: subprocess.Popen[bytes] | None) -> dict[str, A
     raise RuntimeError(f"the local stack at {api} did not become healthy")
 
 
+# Workloads (the e2e suite, bench/) post and buy more in a minute than one user's hourly quota allows
+# (shared/quotas.py, tested in tests/integration/test_quotas.py): their stacks raise the quotas with this.
+GENEROUS_QUOTAS = "PostQuota=10000/3600,BuyQuota=10000/3600,ReportQuota=10000/3600"
+
+
 @contextmanager
 def local_stack(url: str | None = None, log: Path | None = None, **env: str) -> Iterator[Running]:
     """Attach to ``url`` if given (``env`` is then ignored: that stack has its own), else start one with

@@ -7,17 +7,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from infra.local.launch import ROOT, Running, local_stack
+from infra.local.launch import GENEROUS_QUOTAS, ROOT, Running, local_stack
 
 LocalStack = Running  # the fixtures' type: API and invoke URLs, the emulator's endpoint, the log, start-up time
-GENEROUS_QUOTAS = "PostQuota=10000/3600,BuyQuota=10000/3600,ReportQuota=10000/3600"
 
 
 def _start(tmp_path_factory: pytest.TempPathFactory, **extra: str) -> Iterator[LocalStack]:
     """The same command as ``make dev`` (``infra.local.launch``), with fast retries and a 1 s schedule."""
     log = tmp_path_factory.mktemp("stack") / "stack.log"
-    # The workloads here post and buy more in a minute than one user's hourly quota allows (shared/quotas.py,
-    # tested in tests/integration/test_quotas.py): these stacks raise the quotas, keeping any other parameter.
+    # The workloads here post and buy more than an hour's quota: these stacks raise the quotas, keeping any other
+    # parameter.
     quotas = "" if "LEEDZ_TEMPLATE" in extra else GENEROUS_QUOTAS  # the sample template has no such parameters
     parameters = ",".join(filter(None, [quotas, extra.pop("LEEDZ_PARAMETERS", "")]))
     with local_stack(log=log, **{"LEEDZ_RETRY_DELAY": "0.05", "LEEDZ_SCHEDULE_SECONDS": "1",
