@@ -18,6 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.errors import ERROR_CODES
 
 
+def never_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` without the JSON ``null`` pydantic adds for an optional value (``X | None`` becomes "X or
+    null"), where the code treats the value as absent or X: the document then says what is accepted."""
+    alternatives = [s for s in schema.get("anyOf", []) if s != {"type": "null"}]
+    if len(alternatives) != 1:
+        return schema
+    rest = {k: v for k, v in schema.items() if k != "anyOf"}
+    return {**alternatives[0], **rest}
+
+
 class _View(BaseModel):
     model_config = ConfigDict(extra="forbid")  # additionalProperties: false, so a leaked field is a mismatch
 

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from shared import contract
 from shared.text import DisplayText, MultiLineText
 from shared.trades import CATALOGUE
 
@@ -89,17 +90,13 @@ class NewLeed(BaseModel):
 
 
 def _left_out_never_null(schema: dict[str, Any]) -> None:
-    """The document says what ``LeedChange`` accepts: a field may be left out, never sent as ``null`` (pydantic
-    writes ``X | None`` as "X or null"; the validator refuses null, so a client or fuzzer trusting the document
-    would be refused), and at least one must be there."""
+    """The document says what ``LeedChange`` accepts: a field may be left out, never sent as ``null`` (the
+    validator refuses null, so a client or fuzzer trusting "X or null" would be refused), and at least one must
+    be there."""
     schema["minProperties"] = 1
-    for prop in schema.get("properties", {}).values():
-        alternatives = [s for s in prop.get("anyOf", []) if s != {"type": "null"}]
-        if "anyOf" in prop and len(alternatives) == 1:
-            del prop["anyOf"]
-            prop.update(alternatives[0])
-        if prop.get("default", 0) is None:
-            del prop["default"]
+    schema["properties"] = {name: {k: v for k, v in contract.never_null(prop).items()
+                                   if not (k == "default" and v is None)}
+                            for name, prop in schema.get("properties", {}).items()}
 
 
 class LeedChange(BaseModel):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from shared.contract import request_examples
+from shared.contract import never_null, request_examples
 from shared.errors import ERROR_CODES
 from shared.trades import CATALOGUE
 
@@ -59,7 +59,8 @@ def _operation(operation: dict[str, Any], route: tuple[str, str], protected: set
         errors.update((400, 413, 415, 422))
     _trade_enum(params)
     for param in params:
-        param["schema"] = _never_null(param["schema"])
+        # absent or text, never JSON null: else clients and fuzzers send ``?from=`` for null, which is 422
+        param["schema"] = never_null(param["schema"])
     responses = {str(status): _without_empty_content(response)
                  for status, response in sorted(declared.items()) if status < 400}
     for code in sorted(errors):
@@ -87,16 +88,6 @@ def _error(code: int) -> dict[str, Any]:
         answer["headers"] = {"Retry-After": {"description": "Seconds until the quota renews.",
                                              "schema": {"type": "integer", "minimum": 1}}}
     return answer
-
-
-def _never_null(schema: dict[str, Any]) -> dict[str, Any]:
-    """A parameter is absent or text, never JSON ``null`` (pydantic's ``str | None``): without this, clients
-    and fuzzers send ``?from=`` for null, which the handler rightly refuses (422)."""
-    alternatives = [s for s in schema.get("anyOf", []) if s != {"type": "null"}]
-    if len(alternatives) != 1:
-        return schema
-    rest = {k: v for k, v in schema.items() if k != "anyOf"}
-    return {**alternatives[0], **rest}
 
 
 def _trade_enum(params: list[dict[str, Any]]) -> None:
